@@ -1,0 +1,82 @@
+"""The register of districts, clinics and their units, read by every service.
+
+Written by the operator (``sigap`` CLI); services only read it.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.storage import Database
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$"
+TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")  # WIB, WITA, WIT
+
+
+class Unit(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str = Field(min_length=1, max_length=120)
+
+
+class District(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str = Field(min_length=1, max_length=120)
+    timezone: str = Field(default="Asia/Jakarta", pattern="^Asia/(Jakarta|Makassar|Jayapura)$")
+
+
+class Clinic(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str = Field(min_length=1, max_length=120)
+    district: str = Field(pattern=CODE_PATTERN)
+    timezone: str = Field(default="Asia/Jakarta", pattern="^Asia/(Jakarta|Makassar|Jayapura)$")
+    units: tuple[Unit, ...] = ()
+    whatsapp_phone_number_id: str | None = Field(default=None, max_length=40)
+    sms_number: str | None = Field(default=None, max_length=20)
+
+    def has_unit(self, code: str) -> bool:
+        return any(unit.code == code for unit in self.units)
+
+
+class Directory:
+    def __init__(self, db: Database) -> None:
+        self._districts = db["districts"]
+        self._clinics = db["clinics"]
+
+    async def save_district(self, district: District) -> None:
+        doc = district.model_dump()
+        await self._districts.replace_one({"_id": district.code}, doc, upsert=True)
+
+    async def save_clinic(self, clinic: Clinic) -> None:
+        if await self._districts.find_one({"_id": clinic.district}) is None:
+            raise LookupError(f"district {clinic.district!r} does not exist")
+        doc = clinic.model_dump(exclude_none=True)
+        await self._clinics.replace_one({"_id": clinic.code}, doc, upsert=True)
+
+    async def district(self, code: str) -> District | None:
+        doc = await self._districts.find_one({"_id": code}, {"_id": 0})
+        return District.model_validate(doc) if doc else None
+
+    async def clinic(self, code: str) -> Clinic | None:
+        doc = await self._clinics.find_one({"_id": code}, {"_id": 0})
+        return Clinic.model_validate(doc) if doc else None
+
+    async def clinic_by_whatsapp_id(self, phone_number_id: str) -> Clinic | None:
+        doc = await self._clinics.find_one(
+            {"whatsapp_phone_number_id": phone_number_id}, {"_id": 0}
+        )
+        return Clinic.model_validate(doc) if doc else None
+
+    async def clinic_by_sms_number(self, number: str) -> Clinic | None:
+        doc = await self._clinics.find_one({"sms_number": number}, {"_id": 0})
+        return Clinic.model_validate(doc) if doc else None
+
+    async def clinics(self, district: str | None = None) -> list[Clinic]:
+        query = {"district": district} if district else {}
+        cursor = self._clinics.find(query, {"_id": 0}).sort("code", 1)
+        return [Clinic.model_validate(doc) async for doc in cursor]

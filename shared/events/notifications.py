@@ -1,0 +1,62 @@
+"""Events of the messages SIGAP sends and of their delivery."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import Field
+
+from shared.events.envelope import Contract, Event
+
+NotificationChannel = Literal["whatsapp", "sms", "email", "papan_tanggapan"]
+RecipientKind = Literal["reporter", "staff"]
+DeliveryStatus = Literal["sent", "delivered", "read", "failed"]
+
+
+class NotificationData(Contract):
+    notification_id: uuid.UUID
+    cause_event_id: uuid.UUID
+    complaint_id: uuid.UUID | None = None
+    channel: NotificationChannel
+    recipient_kind: RecipientKind
+    # Always masked (e.g. "+62812****678"): events are stored and logged.
+    recipient: str = Field(max_length=200)
+    template: str = Field(min_length=1, max_length=80)
+
+
+class NotificationSentData(NotificationData):
+    provider_message_id: str | None = Field(default=None, max_length=200)
+
+
+class NotificationSent(Event):
+    type: Literal["notification.sent"] = "notification.sent"
+    schema_version: Literal[1] = 1
+    data: NotificationSentData
+
+
+class NotificationFailedData(NotificationData):
+    error: str = Field(max_length=1000)
+    permanent: bool
+    attempt: int = Field(ge=1)
+
+
+class NotificationFailed(Event):
+    type: Literal["notification.failed"] = "notification.failed"
+    schema_version: Literal[1] = 1
+    data: NotificationFailedData
+
+
+class DeliveryUpdatedData(Contract):
+    """A provider's receipt for a message already sent (WhatsApp statuses, SMS callbacks)."""
+
+    channel: NotificationChannel
+    provider_message_id: str = Field(min_length=1, max_length=200)
+    status: DeliveryStatus
+    error: str | None = Field(default=None, max_length=1000)
+
+
+class NotificationDeliveryUpdated(Event):
+    type: Literal["notification.delivery_updated"] = "notification.delivery_updated"
+    schema_version: Literal[1] = 1
+    data: DeliveryUpdatedData

@@ -1,0 +1,77 @@
+"""HTTP edge shared by every service: correlation id per request and uniform error bodies."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_ID_HEADER = "x-request-id"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,120}$")
+
+
+class CorrelationMiddleware:
+    """Binds the caller's X-Request-ID (or a new one) as the correlation id of everything the
+    request logs and publishes, and echoes it in the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
+        correlation_id = incoming if _SAFE_ID.match(incoming) else str(uuid.uuid4())
+        scope.setdefault("state", {})["correlation_id"] = correlation_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((REQUEST_ID_HEADER.encode(), correlation_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        with structlog.contextvars.bound_contextvars(
+            correlation_id=correlation_id, path=scope.get("path")
+        ):
+            await self.app(scope, receive, send_with_id)
+
+
+def correlation_id(request: Request) -> str:
+    return str(getattr(request.state, "correlation_id", None) or uuid.uuid4())
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
+    return ".".join(parts) or "body"
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"field": _field_path(tuple(err.get("loc", ()))), "reason": err.get("msg", "tidak valid")}
+        for err in exc.errors()
+    ]
+    return JSONResponse(
+        status_code=422,
+        content={"detail": "Data tidak valid", "errors": errors},
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+
+
+def field_error(status_code: int, field: str, reason: str) -> JSONResponse:
+    """An error that names the field and the reason, in the same shape as validation errors."""
+    return JSONResponse(
+        status_code=status_code,
+        content={"detail": reason, "errors": [{"field": field, "reason": reason}]},
+    )

@@ -1,0 +1,81 @@
+"""The transactional outbox: events are written in the same transaction as the change that
+caused them, then published with confirms. A relay republishes whatever a crash left behind,
+so a committed change never loses its event (consumers are idempotent, so a rare second
+publish is harmless)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import timedelta
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from shared.events import Event, decode, encode, utc_now
+from shared.logging import get_logger
+from shared.messaging import Publisher
+from shared.storage import Database
+
+log = get_logger(__name__)
+COLLECTION = "outbox"
+
+
+class Outbox:
+    def __init__(self, db: Database, publisher: Publisher) -> None:
+        self._collection = db[COLLECTION]
+        self._publisher = publisher
+
+    async def stage(self, session: AsyncClientSession, events: Sequence[Event]) -> None:
+        if not events:
+            return
+        now = utc_now()
+        await self._collection.insert_many(
+            [
+                {
+                    "_id": str(event.event_id),
+                    "type": event.type,
+                    "causation_id": event.causation_id,
+                    "body": encode(event).decode(),
+                    "created_at": now,
+                    "published": False,
+                }
+                for event in events
+            ],
+            session=session,
+        )
+
+    async def publish(self, event_ids: Sequence[str]) -> int:
+        """Publish the given staged events now (right after their transaction committed)."""
+        cursor = self._collection.find({"_id": {"$in": list(event_ids)}, "published": False})
+        return await self._publish_documents([doc async for doc in cursor])
+
+    async def publish_caused_by(self, causation_id: str) -> int:
+        """Publish what an already-applied event staged, in case a crash interrupted it."""
+        cursor = self._collection.find({"causation_id": causation_id, "published": False})
+        return await self._publish_documents([doc async for doc in cursor])
+
+    async def relay_pending(self, older_than: timedelta = timedelta(seconds=2)) -> int:
+        cursor = (
+            self._collection.find({"published": False, "created_at": {"$lt": utc_now() - older_than}})
+            .sort("created_at", 1)
+            .limit(500)
+        )
+        return await self._publish_documents([doc async for doc in cursor])
+
+    async def run_relay(self, interval_seconds: float) -> None:
+        while True:
+            try:
+                published = await self.relay_pending()
+                if published:
+                    log.warning("outbox.relayed", count=published)
+            except Exception:  # noqa: BLE001 — the relay must outlive broker/database outages
+                log.exception("outbox.relay_failed")
+            await asyncio.sleep(interval_seconds)
+
+    async def _publish_documents(self, documents: list[dict[str, object]]) -> int:
+        for doc in sorted(documents, key=lambda d: d["created_at"]):  # type: ignore[arg-type,return-value]
+            await self._publisher.publish(decode(str(doc["body"]).encode()))
+            await self._collection.update_one(
+                {"_id": doc["_id"]}, {"$set": {"published": True, "published_at": utc_now()}}
+            )
+        return len(documents)

@@ -1,0 +1,116 @@
+"""What every service is made of at run time: settings, logging, the Mongo client, the broker,
+the publisher, the outbox and (for consumers) the event consumer — wired once, here."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from faststream.rabbit import RabbitBroker
+from faststream_fastapi import FastStreamAPI
+
+from shared.directory import Directory
+from shared.http import CorrelationMiddleware, install_error_handlers
+from shared.idempotency import IdempotentApplier
+from shared.logging import configure_logging, get_logger
+from shared.messaging import EventConsumer, RabbitPublisher, declare_topology, make_broker
+from shared.outbox import Outbox
+from shared.settings import Settings
+from shared.storage import create_client, database, ensure_indexes, ping
+
+log = get_logger(__name__)
+StartupHook = Callable[[], Awaitable[None]]
+
+
+class ServiceRuntime:
+    def __init__(self, service: str, settings: Settings, *, consumes: bool = True) -> None:
+        configure_logging(service, settings.log_level, settings.log_format)
+        self.service = service
+        self.settings = settings
+        self.client = create_client(settings)
+        self.db = database(self.client, settings, service)
+        self.directory = Directory(database(self.client, settings, "directory"))
+        self.consumer = EventConsumer(service, settings) if consumes else None
+        self.broker: RabbitBroker = make_broker(settings, self.consumer)
+        self.publisher = RabbitPublisher(self.broker, settings)
+        self.outbox = Outbox(self.db, self.publisher)
+        self.applier = IdempotentApplier(self.client, self.db, self.outbox)
+        self._startup_hooks: list[StartupHook] = []
+        self._background: list[asyncio.Task[Any]] = []
+
+    def on_startup(self, hook: StartupHook) -> None:
+        self._startup_hooks.append(hook)
+
+    def asgi(self, *routers: APIRouter, title: str) -> FastStreamAPI:
+        """The service's ASGI application: its routes, /health, /ready, and the broker."""
+        if self.consumer is not None:
+            self.consumer.subscribe(self.broker)
+        api = FastAPI(title=title, lifespan=self._lifespan)
+        api.add_middleware(CorrelationMiddleware)
+        install_error_handlers(api)
+        api.include_router(self._health_router())
+        for router in routers:
+            api.include_router(router)
+        return FastStreamAPI(
+            self.broker,
+            application=api,
+            connection_hook=self._connect_broker,
+            safe_connection=True,  # a service that cannot reach the broker must not pretend
+            asyncapi_path="/asyncapi",
+        )
+
+    async def _connect_broker(self, broker: RabbitBroker) -> None:
+        delay = 0.5
+        for attempt in range(1, 31):
+            try:
+                await broker.connect()
+                break
+            except Exception as exc:  # noqa: BLE001 — the broker may still be starting
+                log.warning("broker.unreachable", attempt=attempt, error=str(exc))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        else:
+            raise RuntimeError("RabbitMQ unreachable")
+        await declare_topology(broker, self.settings)
+        await broker.start()
+        log.info("broker.started")
+
+    @asynccontextmanager
+    async def _lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
+        await ensure_indexes(self.db, self.service)
+        await ensure_indexes(database(self.client, self.settings, "directory"), "directory")
+        for hook in self._startup_hooks:
+            await hook()
+        interval = self.settings.outbox_relay_interval_seconds
+        self._background.append(asyncio.create_task(self.outbox.run_relay(interval)))
+        log.info("service.started")
+        try:
+            yield
+        finally:
+            for task in self._background:
+                task.cancel()
+            await asyncio.gather(*self._background, return_exceptions=True)
+            await self.client.close()
+
+    def _health_router(self) -> APIRouter:
+        router = APIRouter(tags=["health"])
+
+        @router.get("/health")
+        async def health() -> dict[str, str]:
+            return {"status": "ok", "service": self.service}
+
+        @router.get("/ready", response_model=None)
+        async def ready() -> dict[str, Any] | JSONResponse:
+            checks = {"broker": await self.broker.ping(timeout=2.0), "database": True}
+            try:
+                await ping(self.client)
+            except Exception:  # noqa: BLE001 — reported, not raised
+                checks["database"] = False
+            body = {"status": "ok" if all(checks.values()) else "unavailable", **checks}
+            return body if all(checks.values()) else JSONResponse(body, status_code=503)
+
+        return router

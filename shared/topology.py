@@ -1,0 +1,89 @@
+"""The RabbitMQ topology, declared in one place.
+
+One durable topic exchange carries every domain event, routed by its type. Each consuming
+service has one durable quorum queue bound to the keys it needs, a ladder of delay queues for
+retries (each a TTL'd queue dead-lettering back into the main queue), and a dead-letter queue
+that keeps what failed every attempt until an operator replays it.
+
+Every service declares the whole topology when it starts, so that a publisher never finds an
+event without its queues, whichever service happens to start first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from faststream.rabbit import ExchangeType, QueueType, RabbitExchange, RabbitQueue
+
+from shared.settings import Settings
+
+# Which events each consuming service receives (topic patterns on the event type).
+SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "triage": ("complaint.received", "complaint.reporter_replied"),
+    "notify": (
+        "complaint.received",
+        "complaint.triaged",
+        "complaint.assigned",
+        "complaint.plan_recorded",
+        "complaint.escalated",
+        "complaint.responded",
+        "complaint.closed",
+        "complaint.deadline_missed",
+        "notification.delivery_updated",
+    ),
+    "reporting": ("complaint.*", "survey.*", "notification.*"),
+}
+
+
+@dataclass(frozen=True)
+class ServiceQueues:
+    service: str
+    main: RabbitQueue
+    retries: tuple[RabbitQueue, ...]
+    dead_letter: RabbitQueue
+    bindings: tuple[str, ...]
+
+
+def events_exchange(settings: Settings) -> RabbitExchange:
+    return RabbitExchange(settings.exchange_name, type=ExchangeType.TOPIC, durable=True)
+
+
+def _quorum(name: str, arguments: dict[str, Any]) -> RabbitQueue:
+    return RabbitQueue(name, queue_type=QueueType.QUORUM, durable=True, arguments=arguments)
+
+
+def service_queues(settings: Settings, service: str) -> ServiceQueues:
+    base = f"{settings.amqp_prefix}.{service}"
+    dead_letter_name = f"{base}.dlq"
+    # Broker-side net: a message that keeps coming back without being acknowledged (a consumer
+    # crashing on it, say) is dead-lettered by the broker itself after `delivery_limit` tries.
+    main = _quorum(
+        base,
+        {
+            "x-delivery-limit": settings.delivery_limit,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": dead_letter_name,
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        },
+    )
+    retries = tuple(
+        _quorum(
+            f"{base}.retry.{attempt}",
+            {
+                "x-message-ttl": round(delay * 1000),
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": base,
+                "x-dead-letter-strategy": "at-least-once",
+                "x-overflow": "reject-publish",
+            },
+        )
+        for attempt, delay in enumerate(settings.retry_delays_seconds, start=1)
+    )
+    dead_letter = _quorum(dead_letter_name, {})
+    return ServiceQueues(service, main, retries, dead_letter, SUBSCRIPTIONS[service])
+
+
+def all_service_queues(settings: Settings) -> list[ServiceQueues]:
+    return [service_queues(settings, service) for service in SUBSCRIPTIONS]
