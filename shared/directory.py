@@ -9,7 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.storage import Database
 
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$"
+# Clinic codes are short and upper-case: they are read aloud inside tracking numbers.
+CLINIC_CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,7}$"
+CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]{1,39}$"
 TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")  # WIB, WITA, WIT
 
 
@@ -31,7 +33,7 @@ class District(BaseModel):
 class Clinic(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    code: str = Field(pattern=CODE_PATTERN)
+    code: str = Field(pattern=CLINIC_CODE_PATTERN)
     name: str = Field(min_length=1, max_length=120)
     district: str = Field(pattern=CODE_PATTERN)
     timezone: str = Field(default="Asia/Jakarta", pattern="^Asia/(Jakarta|Makassar|Jayapura)$")

@@ -13,7 +13,19 @@ import structlog
 
 # Keys whose values are personal data (UU 27/2022): never written as they are.
 _PERSONAL_KEYS = frozenset(
-    {"name", "phone", "email", "reporter", "from", "to", "wa_id", "recipient", "pin", "text", "body"}
+    {
+        "name",
+        "phone",
+        "email",
+        "reporter",
+        "from",
+        "to",
+        "wa_id",
+        "recipient",
+        "pin",
+        "text",
+        "body",
+    }
 )
 _PHONE = re.compile(r"(?<![\w+])(?:\+?62|0)8[0-9][0-9 \-]{6,13}[0-9]")
 _INTL_PHONE = re.compile(r"\+[1-9][0-9]{7,14}")

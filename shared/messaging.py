@@ -89,7 +89,7 @@ class RabbitPublisher:
                 message_type=event.type,
                 headers={"schema_version": event.schema_version},
             )
-        except Exception as exc:  # connection lost, timeout, returned as unroutable…
+        except Exception as exc:  # lost connection, timeout, unroutable…
             raise PublishError(f"{event.type} {event.event_id} not confirmed: {exc}") from exc
         if not isinstance(confirm, aiormq.spec.Basic.Ack):
             raise PublishError(f"{event.type} {event.event_id} not confirmed: {confirm!r}")
@@ -194,7 +194,7 @@ class EventConsumer:
         }
         try:
             await self._republish(msg, target.name, headers)
-        except Exception:  # noqa: BLE001 — the broker keeps it; its delivery limit is the net
+        except Exception:  # the broker keeps it; its delivery limit is the net
             log.exception("event.requeued_after_failed_republish")
             await msg.nack(requeue=True)
             return

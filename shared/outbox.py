@@ -56,7 +56,9 @@ class Outbox:
 
     async def relay_pending(self, older_than: timedelta = timedelta(seconds=2)) -> int:
         cursor = (
-            self._collection.find({"published": False, "created_at": {"$lt": utc_now() - older_than}})
+            self._collection.find(
+                {"published": False, "created_at": {"$lt": utc_now() - older_than}}
+            )
             .sort("created_at", 1)
             .limit(500)
         )
@@ -68,7 +70,7 @@ class Outbox:
                 published = await self.relay_pending()
                 if published:
                     log.warning("outbox.relayed", count=published)
-            except Exception:  # noqa: BLE001 — the relay must outlive broker/database outages
+            except Exception:  # the relay must outlive outages
                 log.exception("outbox.relay_failed")
             await asyncio.sleep(interval_seconds)
 

@@ -108,7 +108,7 @@ class ServiceRuntime:
             checks = {"broker": await self.broker.ping(timeout=2.0), "database": True}
             try:
                 await ping(self.client)
-            except Exception:  # noqa: BLE001 — reported, not raised
+            except Exception:  # noqa: BLE001 — reported as not ready, not raised
                 checks["database"] = False
             body = {"status": "ok" if all(checks.values()) else "unavailable", **checks}
             return body if all(checks.values()) else JSONResponse(body, status_code=503)

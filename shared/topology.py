@@ -12,7 +12,7 @@ event without its queues, whichever service happens to start first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from faststream.rabbit import ExchangeType, QueueType, RabbitExchange, RabbitQueue
 
@@ -50,7 +50,10 @@ def events_exchange(settings: Settings) -> RabbitExchange:
 
 
 def _quorum(name: str, arguments: dict[str, Any]) -> RabbitQueue:
-    return RabbitQueue(name, queue_type=QueueType.QUORUM, durable=True, arguments=arguments)
+    # The typed argument dicts of FastStream do not list every quorum-queue argument we use.
+    return RabbitQueue(
+        name, queue_type=QueueType.QUORUM, durable=True, arguments=cast("Any", arguments)
+    )
 
 
 def service_queues(settings: Settings, service: str) -> ServiceQueues:

@@ -75,6 +75,8 @@ class Event(Contract):
     ) -> Self:
         return cls(
             event_id=event_id or uuid.uuid4(),
+            type=cls.model_fields["type"].default,
+            schema_version=cls.model_fields["schema_version"].default,
             occurred_at=occurred_at or utc_now(),
             district=district,
             clinic=clinic,

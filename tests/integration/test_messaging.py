@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -58,9 +59,7 @@ async def store_complaint(runtime: ServiceRuntime, event: ComplaintReceived) -> 
 def running(settings: Settings, amqp: object, mongo: object) -> Callable[..., object]:
     """Start a consuming service (the triage queue) with the given handler."""
 
-    @pytest.fixture
-    async def _unused() -> None: ...
-
+    @contextlib.asynccontextmanager
     async def start(handler: Handler) -> AsyncIterator[ServiceRuntime]:
         runtime = ServiceRuntime("triage", settings)
         assert runtime.consumer is not None
@@ -104,7 +103,7 @@ async def dead_letters(
 
 
 async def test_event_crosses_the_broker_and_lands_in_the_database(running, amqp, settings):
-    async for runtime in running(store_complaint):
+    async with running(store_complaint) as runtime:
         event = received_event()
         await runtime.publisher.publish(event)
         stored = await eventually(
@@ -115,15 +114,13 @@ async def test_event_crosses_the_broker_and_lands_in_the_database(running, amqp,
 
 
 async def test_same_event_delivered_twice_is_stored_once(running, amqp, settings):
-    async for runtime in running(store_complaint):
+    async with running(store_complaint) as runtime:
         event = received_event()
         for _ in range(3):
             await publish_raw(amqp, settings, encode(event))
         second = received_event("Obat di farmasi habis")
         await runtime.publisher.publish(second)
-        await eventually(
-            lambda: runtime.db["stored"].count_documents({}), until=lambda n: n >= 2
-        )
+        await eventually(lambda: runtime.db["stored"].count_documents({}), until=lambda n: n >= 2)
         # all five deliveries were handled once the later event is stored and the queue is empty
         await eventually(
             lambda: runtime.db["processed_events"].count_documents({}), until=lambda n: n == 2
@@ -131,14 +128,16 @@ async def test_same_event_delivered_twice_is_stored_once(running, amqp, settings
         assert await runtime.db["stored"].count_documents({}) == 2
 
 
-async def test_failing_handler_ends_in_dead_letter_queue_after_all_attempts(running, amqp, settings):
+async def test_failing_handler_ends_in_dead_letter_queue_after_all_attempts(
+    running, amqp, settings
+):
     calls: list[str] = []
 
     async def always_fails(_runtime: ServiceRuntime, event: ComplaintReceived) -> None:
         calls.append(str(event.event_id))
         raise RuntimeError("database says no")
 
-    async for runtime in running(always_fails):
+    async with running(always_fails) as runtime:
         event = received_event()
         await runtime.publisher.publish(event)
         letters = await eventually(lambda: dead_letters(amqp, settings), what="dead letter")
@@ -155,7 +154,7 @@ async def test_undecodable_message_goes_to_dead_letter_queue_at_once(running, am
     async def record(_runtime: ServiceRuntime, event: ComplaintReceived) -> None:
         calls.append(event)
 
-    async for _runtime in running(record):
+    async with running(record) as _runtime:
         await publish_raw(amqp, settings, b'{"type": "complaint.received", "schema_version": 99}')
         await publish_raw(amqp, settings, b"not json at all")
         letters = await eventually(
@@ -174,7 +173,7 @@ async def test_handler_that_recovers_is_retried_until_it_succeeds(running, amqp,
             raise ConnectionError("transient")
         await store_complaint(runtime, event)
 
-    async for runtime in running(flaky):
+    async with running(flaky) as runtime:
         event = received_event()
         await runtime.publisher.publish(event)
         await eventually(
@@ -197,7 +196,7 @@ def close_broker_connections() -> None:
 async def test_consumer_survives_a_broker_connection_drop(running, amqp, settings, infra):
     if infra.kind != "local":
         pytest.fail("connection drop test drives the local broker with rabbitmqctl")
-    async for runtime in running(store_complaint):
+    async with running(store_complaint) as runtime:
         first = received_event()
         await runtime.publisher.publish(first)
         await eventually(lambda: runtime.db["stored"].count_documents({}), until=lambda n: n == 1)

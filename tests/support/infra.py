@@ -52,7 +52,7 @@ def wait_for_mongo(url: str, timeout: float = 30.0) -> None:
             with MongoClient(url, serverSelectionTimeoutMS=500) as client:
                 client.admin.command("ping")
                 return
-        except Exception:
+        except Exception:  # not up yet
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
@@ -67,11 +67,16 @@ def secantus_server() -> Iterator[str]:
     process = subprocess.Popen(
         [
             executable,
-            "--host", "127.0.0.1",
-            "--port", str(port),
-            "--storage-path", os.path.join(data, "db"),
-            "--oplog-max-entries", "5000",
-            "--log-level", "WARNING",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--storage-path",
+            os.path.join(data, "db"),
+            "--oplog-max-entries",
+            "5000",
+            "--log-level",
+            "WARNING",
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -95,14 +100,16 @@ def containers() -> Iterator[Infrastructure]:
     from testcontainers.mongodb import MongoDbContainer
     from testcontainers.rabbitmq import RabbitMqContainer
 
-    with RabbitMqContainer("rabbitmq:4-management") as rabbit, MongoDbContainer(
-        "mongo:7"
-    ).with_command("--replSet rs0 --bind_ip_all") as mongo:
-        mongo.exec(
-            "mongosh --quiet --eval \"rs.initiate({_id:'rs0',members:[{_id:0,host:'localhost:27017'}]})\""
-        )
+    with (
+        RabbitMqContainer("rabbitmq:4-management") as rabbit,
+        MongoDbContainer("mongo:7").with_command("--replSet rs0 --bind_ip_all") as mongo,
+    ):
+        members = "{_id:'rs0',members:[{_id:0,host:'localhost:27017'}]}"
+        mongo.exec(f'mongosh --quiet --eval "rs.initiate({members})"')
         host, port = mongo.get_container_host_ip(), mongo.get_exposed_port(27017)
-        mongo_url = f"mongodb://{mongo.username}:{mongo.password}@{host}:{port}/?directConnection=true"
+        mongo_url = (
+            f"mongodb://{mongo.username}:{mongo.password}@{host}:{port}/?directConnection=true"
+        )
         wait_for_mongo(mongo_url)
         params = rabbit.get_connection_params()
         rabbit_url = f"amqp://guest:guest@{params.host}:{params.port}/"
@@ -122,5 +129,5 @@ def local() -> Iterator[Infrastructure]:
 
 @contextlib.contextmanager
 def infrastructure() -> Iterator[Infrastructure]:
-    with (containers() if docker_available() else local()) as infra:
+    with containers() if docker_available() else local() as infra:
         yield infra

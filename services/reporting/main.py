@@ -1,0 +1,19 @@
+"""Composition root of the reporting service."""
+
+from __future__ import annotations
+
+from faststream_fastapi import FastStreamAPI
+
+from services.reporting import api, handlers
+from services.reporting.service import ReportingService
+from services.reporting.store import ReportingStore
+from shared.runtime import ServiceRuntime
+from shared.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastStreamAPI:
+    runtime = ServiceRuntime("reporting", settings or get_settings())
+    assert runtime.consumer is not None
+    store = ReportingStore(runtime.db)
+    handlers.register(runtime.consumer, ReportingService(store, runtime.applier, runtime.directory))
+    return runtime.asgi(api.router(store), title="SIGAP reporting")

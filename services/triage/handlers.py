@@ -1,0 +1,13 @@
+"""Triage's subscribers: decode, call one use case."""
+
+from __future__ import annotations
+
+from services.triage.service import TriageService
+from shared.events import ComplaintReceived
+from shared.messaging import EventConsumer
+
+
+def register(consumer: EventConsumer, service: TriageService) -> None:
+    @consumer.handles(ComplaintReceived)
+    async def on_complaint_received(event: ComplaintReceived) -> None:
+        await service.register(event)
