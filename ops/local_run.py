@@ -118,7 +118,7 @@ class Supervisor:
         for name, process in reversed(self.children):
             if process.poll() is None:
                 say(f"stopping {name}")
-                process.send_signal(signal.SIGINT if name != "database" else signal.SIGTERM)
+                process.terminate()
         for _, process in self.children:
             try:
                 process.wait(timeout=20)
@@ -137,7 +137,14 @@ def ready(path: str) -> bool:
         return False
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_local() -> int:
+    # Explicit handlers: a shell that starts us in the background may have SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     (STATE / "logs").mkdir(parents=True, exist_ok=True)
     supervisor = Supervisor()
     try:

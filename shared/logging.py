@@ -107,6 +107,10 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> N
     root.setLevel(max(logging.getLevelName(level.upper()), logging.INFO))
     for noisy in ("aiormq", "aio_pika", "pymongo"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # uvicorn installs its own plain-text handlers before the app factory runs: route them here.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).handlers = []
+        logging.getLogger(name).propagate = True
     structlog.contextvars.bind_contextvars(service=service)
 
 
