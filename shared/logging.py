@@ -52,10 +52,14 @@ def mask_text(text: str) -> str:
 
 
 def _mask_value(key: str, value: Any) -> Any:
-    if key in _PERSONAL_KEYS and value is not None:
-        if isinstance(value, str):
-            return f"<{len(value)} chars masked>" if key in ("text", "body") else mask_text(value)
-        return "<masked>"
+    if value is None:
+        return None
+    if key in _PERSONAL_KEYS:
+        if isinstance(value, str) and key in ("phone", "wa_id", "from", "to", "recipient"):
+            return mask_phone(value) if _INTL_PHONE.fullmatch(value) else mask_text(value)
+        if isinstance(value, str) and key == "email":
+            return mask_email(value)
+        return f"<{len(value)} chars masked>" if isinstance(value, str) else "<masked>"
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, Mapping):
