@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".sigap"
 HTTP_PORT = int(os.environ.get("SIGAP_HTTP_PORT", "8000"))
 DB_PORT = int(os.environ.get("SIGAP_LOCAL_DB_PORT", "27018"))
-SERVICE_PORTS = {service: 8101 + index for index, service in enumerate(SERVICES)}
+PORT_BASE = int(os.environ.get("SIGAP_LOCAL_PORT_BASE", "8101"))
+SERVICE_PORTS = {service: PORT_BASE + index for index, service in enumerate(SERVICES)}
+STATE = Path(os.environ.get("SIGAP_STATE_DIR", str(STATE)))
 
 
 def say(message: str) -> None:
