@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from faststream.rabbit import RabbitBroker
 from faststream_fastapi import FastStreamAPI
 
+from shared.auth import TokenCodec
 from shared.directory import Directory
 from shared.http import CorrelationMiddleware, install_error_handlers
 from shared.idempotency import IdempotentApplier
@@ -50,6 +51,11 @@ class ServiceRuntime:
         if self.consumer is not None:
             self.consumer.subscribe(self.broker)
         api = FastAPI(title=title, lifespan=self._lifespan)
+        api.state.tokens = TokenCodec(
+            self.settings.auth_secret.get_secret_value(),
+            issuer=self.settings.auth_issuer,
+            audience=self.settings.auth_audience,
+        )
         api.add_middleware(CorrelationMiddleware)
         install_error_handlers(api)
         api.include_router(self._health_router())

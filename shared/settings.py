@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-change-me-in-production"
 
 
 class Settings(BaseSettings):
@@ -34,6 +36,14 @@ class Settings(BaseSettings):
     mongodb_timeout_ms: int = Field(default=5000, ge=100)
 
     public_base_url: str = "http://localhost:8000"
+
+    # Staff sessions: a signed token every service verifies (shared/auth.py).
+    auth_secret: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    auth_issuer: str = "sigap"
+    auth_audience: str = "sigap-staff"
+    session_minutes: int = Field(default=480, ge=5, le=24 * 60)
+    # Kept out of the database: what makes a leaked table of PIN hashes useless.
+    pin_pepper: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     outbox_relay_interval_seconds: float = Field(default=1.0, gt=0)
 
     @field_validator("retry_delays_seconds")
@@ -42,6 +52,14 @@ class Settings(BaseSettings):
         if any(d <= 0 for d in delays):
             raise ValueError("every retry delay must be positive")
         return delays
+
+    @model_validator(mode="after")
+    def _production_has_real_secrets(self) -> Settings:
+        if self.environment == "production":
+            for name in ("auth_secret", "pin_pepper"):
+                if getattr(self, name).get_secret_value() == DEVELOPMENT_SECRET:
+                    raise ValueError(f"SIGAP_{name.upper()} must be set in production")
+        return self
 
     @property
     def max_attempts(self) -> int:
