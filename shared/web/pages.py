@@ -1,0 +1,52 @@
+"""Jinja2 templates with the shared layout, and the static files under /<service>/static/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from shared.web.csrf import CSRF_FIELD, csrf_token, remember_csrf
+from shared.web.i18n import LANG_COOKIE, language, translate
+
+SHARED = Path(__file__).resolve().parent
+
+
+class Pages:
+    """One service's pages: its own templates first, then the shared layout."""
+
+    def __init__(self, service: str, templates_dir: Path) -> None:
+        self.service = service
+        self._templates = Jinja2Templates(directory=str(templates_dir))
+        self._templates.env.loader = ChoiceLoader(
+            [FileSystemLoader(str(templates_dir)), FileSystemLoader(str(SHARED / "templates"))]
+        )
+
+    def mount_static(self, app: FastAPI) -> None:
+        # The gateway strips "/<service>", so the browser asks /<service>/static/… of this service.
+        app.mount("/static", StaticFiles(directory=str(SHARED / "static")), name="shared-static")
+
+    def render(
+        self, request: Request, template: str, status_code: int = 200, **context: Any
+    ) -> HTMLResponse:
+        lang = language(request)
+        context = {
+            "lang": lang,
+            "t": lambda text: translate(lang, text),
+            "static": lambda path: f"/{self.service}/static/{path}",
+            "csrf_field": CSRF_FIELD,
+            "csrf_token": csrf_token(request),
+            **context,
+        }
+        response = self._templates.TemplateResponse(
+            request, template, context, status_code=status_code
+        )
+        remember_csrf(request, response)
+        if request.query_params.get("lang") == lang:
+            response.set_cookie(LANG_COOKIE, lang, samesite="lax", max_age=365 * 86400)
+        return response
