@@ -31,6 +31,16 @@ SERVICE_PORTS = {service: PORT_BASE + index for index, service in enumerate(SERV
 STATE = Path(os.environ.get("SIGAP_STATE_DIR", str(STATE)))
 
 
+def exit_with_parent() -> None:
+    """In a child about to exec: ask Linux for SIGTERM when the parent dies, so that no service
+    outlives a supervisor that was killed (elsewhere this is a no-op)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def say(message: str) -> None:
     print(f"[sigap] {message}", flush=True)
 
@@ -63,7 +73,14 @@ class Supervisor:
 
     def start(self, name: str, argv: list[str], env: dict[str, str]) -> None:
         log = open(STATE / "logs" / f"{name}.log", "ab")  # noqa: SIM115 — lives with the child
-        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        process = subprocess.Popen(
+            argv,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            preexec_fn=exit_with_parent,
+        )
         self.children.append((name, process))
 
     def ensure_rabbitmq(self, url: str) -> None:
@@ -163,7 +180,14 @@ def run_local() -> int:
 
         districts, clinics = asyncio.run(seed_demo(Settings(mongodb_url=env["SIGAP_MONGODB_URL"])))
         say(f"demo data: {districts} districts, {clinics} clinics")
-        uvicorn = [sys.executable, "-m", "uvicorn", "--no-access-log"]
+        uvicorn = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--no-access-log",
+            "--timeout-graceful-shutdown",
+            "10",
+        ]
         for service, port in SERVICE_PORTS.items():
             env[f"SIGAP_UPSTREAM_{service.upper()}"] = f"http://127.0.0.1:{port}"
             supervisor.start(

@@ -8,6 +8,7 @@ import subprocess
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
+from urllib.parse import unquote, urlsplit
 
 import aio_pika
 import pytest
@@ -184,9 +185,11 @@ async def test_handler_that_recovers_is_retried_until_it_succeeds(running, amqp,
         assert await dead_letters(amqp, settings) == []
 
 
-def close_broker_connections() -> None:
+def close_broker_connections(settings: Settings) -> None:
+    """Have the broker drop every connection of this test run's vhost (no one else's)."""
+    vhost = unquote(urlsplit(settings.rabbitmq_url.get_secret_value()).path.lstrip("/")) or "/"
     subprocess.run(
-        ["rabbitmqctl", "close_all_connections", "test: connection drop"],
+        ["rabbitmqctl", "close_all_connections", "-p", vhost, "test: connection drop"],
         check=True,
         capture_output=True,
         timeout=60,
@@ -201,7 +204,7 @@ async def test_consumer_survives_a_broker_connection_drop(running, amqp, setting
         await runtime.publisher.publish(first)
         await eventually(lambda: runtime.db["stored"].count_documents({}), until=lambda n: n == 1)
 
-        await asyncio.to_thread(close_broker_connections)
+        await asyncio.to_thread(close_broker_connections, settings)
 
         second = received_event("Toilet kotor")
 

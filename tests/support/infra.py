@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from pymongo import MongoClient
 
@@ -116,15 +117,57 @@ def containers() -> Iterator[Infrastructure]:
         yield Infrastructure(rabbit_url, mongo_url, "containers")
 
 
+VHOST_PREFIX = "sigap-test-"
+
+
+def _rabbitmqctl(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["rabbitmqctl", "-q", *args], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def test_vhost(base_url: str) -> Iterator[str]:
+    """A vhost of this test run, removed (with every queue in it) at the end — and vhosts of
+    earlier runs whose process is gone are removed first, so a killed run leaves nothing."""
+    if shutil.which("rabbitmqctl") is None:
+        yield base_url
+        return
+    for name in _rabbitmqctl("list_vhosts", "name").stdout.split():
+        owner = name.removeprefix(VHOST_PREFIX)
+        if name.startswith(VHOST_PREFIX) and owner.isdigit() and not _pid_alive(int(owner)):
+            _rabbitmqctl("delete_vhost", name)
+    vhost = f"{VHOST_PREFIX}{os.getpid()}"
+    _rabbitmqctl("add_vhost", vhost)
+    parsed = urlsplit(base_url)
+    user = parsed.username or "guest"
+    _rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+    try:
+        yield urlunsplit(parsed._replace(path="/" + quote(vhost, safe="")))
+    finally:
+        _rabbitmqctl("delete_vhost", vhost)
+
+
 @contextlib.contextmanager
 def local() -> Iterator[Infrastructure]:
-    rabbit_url = os.environ.get("SIGAP_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
+    base = os.environ.get("SIGAP_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
     external_mongo = os.environ.get("SIGAP_TEST_MONGODB_URL")
-    if external_mongo:
-        yield Infrastructure(rabbit_url, external_mongo, "local")
-        return
-    with secantus_server() as mongo_url:
-        yield Infrastructure(rabbit_url, mongo_url, "local")
+    with test_vhost(base) as rabbit_url:
+        if external_mongo:
+            yield Infrastructure(rabbit_url, external_mongo, "local")
+            return
+        with secantus_server() as mongo_url:
+            yield Infrastructure(rabbit_url, mongo_url, "local")
 
 
 @contextlib.contextmanager

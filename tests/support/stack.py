@@ -17,6 +17,7 @@ from pathlib import Path
 import aio_pika
 import httpx
 
+from ops.local_run import exit_with_parent
 from shared.settings import Settings
 from shared.topology import all_service_queues
 from tests.support.infra import Infrastructure, free_port
@@ -78,6 +79,7 @@ def local_stack(infra: Infrastructure, state_dir: Path) -> Iterator[LocalStack]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=exit_with_parent,  # a killed test run takes its stack with it
     )
     stack = LocalStack(
         f"http://127.0.0.1:{http_port}",
