@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 from starlette.applications import Starlette
@@ -35,7 +36,12 @@ MAX_BODY = 1024 * 1024
 
 def create_gateway(upstreams: Mapping[str, str]) -> Starlette:
     """``upstreams`` maps a service name to its base URL (e.g. http://127.0.0.1:8101)."""
-    client = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0))
+    # No cookie jar: the gateway speaks for every visitor, and must never remember one visitor's
+    # cookies for the next.
+    client = httpx.AsyncClient(
+        timeout=httpx.Timeout(30.0, connect=5.0),
+        cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+    )
 
     async def proxy(request: Request) -> Response:
         service, path = route(request.url.path)
@@ -58,12 +64,19 @@ def create_gateway(upstreams: Mapping[str, str]) -> Starlette:
             response = await client.send(upstream, stream=True)
         except httpx.TransportError:
             return JSONResponse({"detail": f"Layanan {service} tidak tersedia"}, status_code=503)
-        return StreamingResponse(
+        reply = StreamingResponse(
             response.aiter_raw(),
             status_code=response.status_code,
-            headers={k: v for k, v in response.headers.items() if k.lower() not in HOP_BY_HOP},
+            headers=None,
             background=BackgroundTask(response.aclose),
         )
+        # multi_items keeps repeated headers (two Set-Cookie lines stay two).
+        reply.raw_headers = [
+            (k.encode("latin-1"), v.encode("latin-1"))
+            for k, v in response.headers.multi_items()
+            if k.lower() not in HOP_BY_HOP
+        ]
+        return reply
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

@@ -175,11 +175,13 @@ def run_local() -> int:
             "SIGAP_MONGODB_URL": supervisor.ensure_database(),
             "SIGAP_PUBLIC_BASE_URL": f"http://localhost:{HTTP_PORT}",
         }
-        from ops.seed import seed_demo
+        from ops.seed import demo_logins, seed_demo
         from shared.settings import Settings
 
         districts, clinics = asyncio.run(seed_demo(Settings(mongodb_url=env["SIGAP_MONGODB_URL"])))
-        say(f"demo data: {districts} districts, {clinics} clinics")
+        say(f"demo data: {districts} districts, {clinics} clinics; staff sign-in:")
+        for username, password, role, where in demo_logins():
+            say(f"  {username:<18} {password:<18} {role:<15} {where}")
         uvicorn = [
             sys.executable,
             "-m",

@@ -1,10 +1,14 @@
-"""The demo district seeded by ``make run``: two districts from the SOPs' own clinics."""
+"""The demo district seeded by ``make run``: two districts from the SOPs' own clinics, and a
+demo account for every role (their passwords are printed by ``make run`` and ``sigap seed-demo``;
+they are for a demo machine only)."""
 
 from __future__ import annotations
 
-from shared.directory import Clinic, Directory, District, Unit
+from ops.register import open_register
+from shared.auth import Role
+from shared.directory import Clinic, District, Unit
 from shared.settings import Settings
-from shared.storage import create_client, database, ensure_indexes
+from shared.users import NewUser
 
 STANDARD_UNITS = (
     Unit(code="pendaftaran", name="Pendaftaran"),
@@ -53,17 +57,58 @@ DEMO_CLINICS = (
 )
 
 
+DEMO_PASSWORD = "sigap-demo-2026"
+
+
+def _demo_user(
+    username: str,
+    name: str,
+    role: Role,
+    clinic: str | None = None,
+    unit: str | None = None,
+    district: str | None = None,
+) -> NewUser:
+    return NewUser(
+        username=username,
+        name=name,
+        role=role,
+        clinic=clinic,
+        unit=unit,
+        district=district,
+        password=DEMO_PASSWORD,
+    )
+
+
+DEMO_USERS = (
+    _demo_user("mdrj1.petugas", "Petugas Pelayanan Mandiraja 1", Role.OFFICER, "MDRJ1"),
+    _demo_user("mdrj1.aduan", "Tim Pengelola Aduan Mandiraja 1", Role.COMPLAINT_TEAM, "MDRJ1"),
+    _demo_user("mdrj1.mutu", "Tim Mutu Mandiraja 1", Role.QUALITY_TEAM, "MDRJ1"),
+    _demo_user("mdrj1.kepala", "Kepala Puskesmas Mandiraja 1", Role.HEAD, "MDRJ1"),
+    _demo_user("mdrj1.poli-umum", "Unit Poli Umum Mandiraja 1", Role.UNIT, "MDRJ1", "poli_umum"),
+    _demo_user("ranai.aduan", "Tim Pengelola Aduan Ranai", Role.COMPLAINT_TEAM, "RANAI"),
+    _demo_user("ranai.kepala", "Kepala Puskesmas Ranai", Role.HEAD, "RANAI"),
+    _demo_user("dinkes.bna", "Dinkes Banjarnegara", Role.DISTRICT, district="banjarnegara"),
+    _demo_user("admin.bna", "Operator Dinkes Banjarnegara", Role.ADMIN, district="banjarnegara"),
+)
+
+
+def demo_logins() -> list[tuple[str, str, str, str]]:
+    """(username, password, role, clinic or district) of every demo account, to print."""
+    return [
+        (user.username, user.password, user.role.value, user.clinic or user.district or "")
+        for user in DEMO_USERS
+    ]
+
+
 async def seed_demo(settings: Settings) -> tuple[int, int]:
-    """Create (or refresh) the demo districts and clinics; safe to run again."""
-    client = create_client(settings)
-    try:
-        db = database(client, settings, "directory")
-        await ensure_indexes(db, "directory")
-        directory = Directory(db)
+    """Create (or refresh) the demo districts and clinics and create the demo accounts that do
+    not exist yet (an existing account, its password included, is left as it is)."""
+    async with open_register(settings) as register:
         for district in DEMO_DISTRICTS:
-            await directory.save_district(district)
+            await register.save_district(district)
         for clinic in DEMO_CLINICS:
-            await directory.save_clinic(clinic)
-    finally:
-        await client.close()
+            await register.save_clinic(clinic)
+        for user in DEMO_USERS:
+            if await register.users.by_username(user.username) is None:
+                await register.create_user(user)
     return len(DEMO_DISTRICTS), len(DEMO_CLINICS)

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from faststream.rabbit import RabbitBroker
 from faststream_fastapi import FastStreamAPI
 
+from shared.audit import AuditLog
 from shared.auth import TokenCodec
 from shared.directory import Directory
 from shared.http import CorrelationMiddleware, install_error_handlers
@@ -20,6 +21,7 @@ from shared.idempotency import IdempotentApplier
 from shared.logging import configure_logging, get_logger
 from shared.messaging import EventConsumer, RabbitPublisher, declare_topology, make_broker
 from shared.outbox import Outbox
+from shared.sessions import RevocationStore
 from shared.settings import Settings
 from shared.storage import create_client, database, ensure_indexes, ping
 
@@ -34,7 +36,8 @@ class ServiceRuntime:
         self.settings = settings
         self.client = create_client(settings)
         self.db = database(self.client, settings, service)
-        self.directory = Directory(database(self.client, settings, "directory"))
+        self.directory_db = database(self.client, settings, "directory")
+        self.directory = Directory(self.directory_db)
         self.consumer = EventConsumer(service, settings) if consumes else None
         self.broker: RabbitBroker = make_broker(settings, self.consumer)
         self.publisher = RabbitPublisher(self.broker, settings)
@@ -56,6 +59,9 @@ class ServiceRuntime:
             issuer=self.settings.auth_issuer,
             audience=self.settings.auth_audience,
         )
+        # Logout and password change end sessions in every service; privileged reads are audited.
+        api.state.revocations = RevocationStore(self.directory_db)
+        api.state.audit = AuditLog(self.directory_db)
         api.add_middleware(CorrelationMiddleware)
         install_error_handlers(api)
         api.include_router(self._health_router())

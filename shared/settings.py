@@ -37,6 +37,37 @@ class Settings(BaseSettings):
 
     public_base_url: str = "http://localhost:8000"
 
+    # Notify: outgoing messages. A provider without credentials is "not configured": its
+    # messages fail at once (recorded, never sent), so no environment sends by accident.
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_access_token: SecretStr = SecretStr("")
+    # Per clinic code, for clinics whose WhatsApp number belongs to their own business account.
+    whatsapp_access_tokens: dict[str, SecretStr] = Field(default_factory=dict)
+    # Approved template for messages outside the 24-hour customer-service window; its body
+    # takes one parameter, the message text.
+    whatsapp_template_name: str = "sigap_pemberitahuan"
+    whatsapp_template_language: str = "id"
+    # Twilio-compatible SMS gateway (the auth token is twilio_auth_token).
+    sms_api_base_url: str = "https://api.twilio.com"
+    sms_account_sid: str = ""
+    sms_default_from: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_sender: str = "SIGAP <sigap@localhost>"
+    smtp_tls: Literal["auto", "starttls", "tls", "none"] = "auto"
+    provider_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Operator-edited message templates (<dir>/<name>.txt, per clinic <dir>/<CLINIC>/<name>.txt).
+    templates_dir: str | None = None
+    notify_sender_interval_seconds: float = Field(default=2.0, gt=0)
+    notify_max_send_attempts: int = Field(default=5, ge=1)
+    notify_retry_base_seconds: float = Field(default=30.0, gt=0)
+    # A sender that crashed mid-send loses its claim after this long; another one resends.
+    notify_lease_seconds: float = Field(default=300.0, gt=0)
+    # Daily digests leave at this hour of the clinic's local time.
+    notify_digest_hour: int = Field(default=7, ge=0, le=23)
+
     # Staff sessions: a signed token every service verifies (shared/auth.py).
     auth_secret: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     auth_issuer: str = "sigap"
@@ -45,6 +76,22 @@ class Settings(BaseSettings):
     # Kept out of the database: what makes a leaked table of PIN hashes useless.
     pin_pepper: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     outbox_relay_interval_seconds: float = Field(default=1.0, gt=0)
+
+    # Intake channels. An empty secret refuses every webhook (an HMAC keyed with "" is forgeable).
+    whatsapp_app_secret: SecretStr = SecretStr("")
+    whatsapp_verify_token: SecretStr = SecretStr("")
+    twilio_auth_token: SecretStr = SecretStr("")
+    # Per-client limits of intake's public endpoints (per process: behind N replicas a client
+    # gets N times these). Requests per minute, with bursts up to the same number.
+    rate_limit_submit_per_minute: int = Field(default=20, ge=1)
+    rate_limit_read_per_minute: int = Field(default=120, ge=1)
+    rate_limit_webhook_per_minute: int = Field(default=1200, ge=1)
+    # Wrong PINs tolerated per tracking number (and per client) in 15 minutes before 429.
+    tracking_failures_allowed: int = Field(default=5, ge=1)
+    # The client is the address the proxy put in X-Forwarded-For (nginx and ops.gateway
+    # overwrite it); turn off when intake is reached without one of them in front.
+    trust_forwarded_for: bool = True
+    intake_max_body_bytes: int = Field(default=256 * 1024, ge=1024)
 
     @field_validator("retry_delays_seconds")
     @classmethod

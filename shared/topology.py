@@ -31,8 +31,24 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "complaint.closed",
         "complaint.deadline_missed",
         "notification.delivery_updated",
+        "complaint.reporter_replied",
+        "complaint.waiting_reporter",
+        "reporter.opted_out",
     ),
     "reporting": ("complaint.*", "survey.*", "notification.*"),
+    # The complainant's tracking view (status, unit, dates, reply) kept by intake.
+    "intake": (
+        "complaint.triaged",
+        "complaint.plan_recorded",
+        "complaint.progress_started",
+        "complaint.escalated",
+        "complaint.waiting_reporter",
+        "complaint.reporter_replied",
+        "complaint.responded",
+        "complaint.closed",
+        "complaint.reopened",
+        "complaint.rejected",
+    ),
 }
 
 

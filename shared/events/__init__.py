@@ -53,6 +53,8 @@ from shared.events.notifications import (
     NotificationSent,
     NotificationSentData,
     RecipientKind,
+    ReporterOptedOut,
+    ReporterOptedOutData,
 )
 from shared.events.registry import (
     EVENT_MODELS,
@@ -129,6 +131,8 @@ __all__ = [
     "ReasonData",
     "RecipientKind",
     "Reporter",
+    "ReporterOptedOut",
+    "ReporterOptedOutData",
     "ReporterRepliedData",
     "RespondedData",
     "Respondent",

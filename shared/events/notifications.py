@@ -60,3 +60,17 @@ class NotificationDeliveryUpdated(Event):
     type: Literal["notification.delivery_updated"] = "notification.delivery_updated"
     schema_version: Literal[1] = 1
     data: DeliveryUpdatedData
+
+
+class ReporterOptedOutData(Contract):
+    """A complainant asked for no more messages (replied STOP or BERHENTI)."""
+
+    channel: Literal["whatsapp", "sms"]
+    address: str = Field(pattern=r"^\+[1-9][0-9]{7,14}$")  # E.164, the number that opted out
+    clinic: str = Field(min_length=1, max_length=40)
+
+
+class ReporterOptedOut(Event):
+    type: Literal["reporter.opted_out"] = "reporter.opted_out"
+    schema_version: Literal[1] = 1
+    data: ReporterOptedOutData

@@ -27,6 +27,7 @@ from shared.events.notifications import (
     NotificationDeliveryUpdated,
     NotificationFailed,
     NotificationSent,
+    ReporterOptedOut,
 )
 from shared.events.surveys import SurveySubmitted
 
@@ -68,6 +69,7 @@ EVENT_MODELS: dict[tuple[str, int], type[Event]] = _build(
         NotificationSent,
         NotificationFailed,
         NotificationDeliveryUpdated,
+        ReporterOptedOut,
     )
 )
 EVENT_TYPES: frozenset[str] = frozenset(event_type for event_type, _ in EVENT_MODELS)

@@ -46,6 +46,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_port_block(size: int) -> int:
+    """The first of ``size`` consecutive free ports (for services started on base + index)."""
+    for _ in range(100):
+        base = free_port()
+        sockets = []
+        try:
+            for port in range(base, base + size):
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+        return base
+    raise RuntimeError("no block of free ports found")
+
+
 def wait_for_mongo(url: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while True:

@@ -20,7 +20,7 @@ import httpx
 from ops.local_run import exit_with_parent
 from shared.settings import Settings
 from shared.topology import all_service_queues
-from tests.support.infra import Infrastructure, free_port
+from tests.support.infra import Infrastructure, free_port, free_port_block
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "triage", "notify", "reporting")
@@ -59,7 +59,7 @@ def wait_until_ready(origin: str, timeout: float = 120.0) -> None:
 
 @contextlib.contextmanager
 def local_stack(infra: Infrastructure, state_dir: Path) -> Iterator[LocalStack]:
-    http_port, db_port, base = free_port(), free_port(), free_port()
+    http_port, db_port, base = free_port(), free_port(), free_port_block(len(SERVICES))
     prefix = f"run{base}"
     env = {
         **os.environ,

@@ -1,0 +1,173 @@
+"""Staff identity over HTTP: login, logout, own password and profile, user management and the
+audit log. Thin: every rule lives in shared.sessions and shared.accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.accounts import Accounts, UserUpdate
+from shared.audit import AuditLog
+from shared.auth import SESSION_COOKIE, Action, Principal, require, signed_in
+from shared.http import field_error
+from shared.runtime import ServiceRuntime
+from shared.sessions import (
+    LoginRefusedError,
+    LoginThrottle,
+    LoginThrottledError,
+    RevocationStore,
+    SignIn,
+)
+from shared.users import PASSWORD_MAX_LENGTH, AccountError, NewUser, Passwords, UserStore
+
+Answer = dict[str, Any] | JSONResponse | Response
+SignedIn = Annotated[Principal, Depends(signed_in())]
+UserManager = Annotated[Principal, Depends(require(Action.USER_MANAGE))]
+AuditReader = Annotated[Principal, Depends(require(Action.AUDIT_READ))]
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=40)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH, repr=False)
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH, repr=False)
+    new_password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH, repr=False)
+
+
+def client_address(request: Request) -> str:
+    """The caller's address. Behind the one origin (nginx or ops.gateway) the proxy sets
+    X-Forwarded-For to the address it saw; the last hop is the one a client cannot forge."""
+    hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    if hops:
+        return hops[-1]
+    return request.client.host if request.client else "unknown"
+
+
+def _refused(exc: AccountError) -> JSONResponse:
+    return field_error(exc.status_code, exc.field, exc.reason)
+
+
+def router(runtime: ServiceRuntime) -> APIRouter:
+    settings = runtime.settings
+    db = runtime.directory_db
+    users, passwords, audit = UserStore(db), Passwords(), AuditLog(db)
+    revocations = RevocationStore(db)
+    accounts = Accounts(users, runtime.directory, passwords, revocations, audit)
+    ttl = timedelta(minutes=settings.session_minutes)
+    secure_cookie = settings.public_base_url.startswith("https://")
+    api = APIRouter(prefix="/api/v1/staff", tags=["staff: identity"])
+
+    def sign_in(request: Request) -> SignIn:
+        tokens = request.app.state.tokens  # the codec every service verifies with
+        return SignIn(users, passwords, LoginThrottle(db), revocations, audit, tokens, ttl)
+
+    @api.post("/auth/login", response_model=None)
+    async def login(body: LoginRequest, request: Request, response: Response) -> Answer:
+        try:
+            session = await sign_in(request).login(
+                body.username, body.password, client_address(request)
+            )
+        except LoginThrottledError as exc:
+            return JSONResponse(
+                {"detail": "Terlalu banyak percobaan masuk. Coba lagi nanti."},
+                status_code=429,
+                headers={"Retry-After": str(exc.retry_after)},
+            )
+        except LoginRefusedError:
+            return field_error(401, "password", "Nama pengguna atau kata sandi salah")
+        response.set_cookie(
+            SESSION_COOKIE,
+            session.token,
+            max_age=int(ttl.total_seconds()),
+            httponly=True,
+            secure=secure_cookie,
+            samesite="lax",
+            path="/",
+        )
+        return {
+            "token": session.token,
+            "token_type": "bearer",
+            "expires_at": session.expires_at.isoformat(),
+            "user": session.user.public(),
+        }
+
+    def _end_cookie(response: Response) -> Response:
+        response.delete_cookie(
+            SESSION_COOKIE, path="/", httponly=True, secure=secure_cookie, samesite="lax"
+        )
+        return response
+
+    @api.post("/auth/logout", status_code=204, response_model=None)
+    async def logout(request: Request, principal: SignedIn) -> Response:
+        await sign_in(request).logout(principal)
+        return _end_cookie(Response(status_code=204))
+
+    @api.post("/auth/password", status_code=204, response_model=None)
+    async def change_password(body: PasswordChange, principal: SignedIn) -> Answer:
+        try:
+            await accounts.change_password(principal, body.current_password, body.new_password)
+        except AccountError as exc:
+            return _refused(exc)
+        return _end_cookie(Response(status_code=204))
+
+    @api.get("/me", response_model=None)
+    async def me(principal: SignedIn) -> Answer:
+        user = await users.by_id(principal.user_id)
+        if user is None or not user.active:
+            return field_error(404, "user", "Akun tidak ditemukan")
+        permissions = sorted(action.value for action in Action if principal.may(action))
+        return {"user": user.public(), "permissions": permissions}
+
+    @api.get("/users", response_model=None)
+    async def list_users(principal: UserManager) -> Answer:
+        return {"users": [user.public() for user in await accounts.visible_users(principal)]}
+
+    @api.post("/users", status_code=201, response_model=None)
+    async def create_user(body: NewUser, principal: UserManager) -> Answer:
+        try:
+            return (await accounts.create(body, principal)).public()
+        except AccountError as exc:
+            return _refused(exc)
+
+    @api.get("/users/{user_id}", response_model=None)
+    async def read_user(user_id: str, principal: UserManager) -> Answer:
+        try:
+            return (await accounts.get(principal, user_id)).public()
+        except AccountError as exc:
+            return _refused(exc)
+
+    @api.patch("/users/{user_id}", response_model=None)
+    async def update_user(user_id: str, body: UserUpdate, principal: UserManager) -> Answer:
+        try:
+            return (await accounts.update(principal, user_id, body)).public()
+        except AccountError as exc:
+            return _refused(exc)
+
+    @api.get("/audit", response_model=None)
+    async def audit_entries(
+        principal: AuditReader,
+        action: Annotated[str | None, Query(max_length=60)] = None,
+        before: datetime | None = None,
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    ) -> Answer:
+        entries = await audit.entries(
+            clinic=principal.clinic,
+            district=principal.district,
+            action=action,
+            before=before,
+            limit=limit,
+        )
+        return {"entries": [entry.model_dump(mode="json") for entry in entries]}
+
+    return api
