@@ -1,0 +1,40 @@
+"""Intake's subscribers: triage's state changes keep the complainant's tracking view current."""
+
+from __future__ import annotations
+
+from services.intake.tracking_service import TrackingService
+from shared.events import (
+    ComplaintClosed,
+    ComplaintEscalated,
+    ComplaintPlanRecorded,
+    ComplaintProgressStarted,
+    ComplaintRejected,
+    ComplaintReopened,
+    ComplaintReporterReplied,
+    ComplaintResponded,
+    ComplaintTriaged,
+    ComplaintWaitingReporter,
+    Event,
+)
+from shared.messaging import EventConsumer
+
+TRACKED = (
+    ComplaintTriaged,
+    ComplaintPlanRecorded,
+    ComplaintProgressStarted,
+    ComplaintEscalated,
+    ComplaintWaitingReporter,
+    ComplaintReporterReplied,
+    ComplaintResponded,
+    ComplaintClosed,
+    ComplaintReopened,
+    ComplaintRejected,
+)
+
+
+def register(consumer: EventConsumer, tracking: TrackingService) -> None:
+    async def on_progress(event: Event) -> None:
+        await tracking.record(event)
+
+    for model in TRACKED:
+        consumer.handles(model)(on_progress)

@@ -1,0 +1,117 @@
+"""The complainant's tracking view: looked up with the tracking number and PIN, kept up to date
+by triage's events.
+
+A wrong PIN and an unknown number look the same to the caller. Wrong PINs are counted per
+number as typed (whether it exists or not, so the throttle reveals nothing) and refused with
+429 once ``failures_allowed`` is reached within the window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from services.intake.domain.progress import status_after, status_label
+from services.intake.domain.tracking import (
+    InvalidTrackingNumberError,
+    normalise_tracking_number,
+    verify_pin,
+)
+from services.intake.schemas import ComplaintView
+from services.intake.store import SubmissionStore
+from shared.events import (
+    ClosedData,
+    Event,
+    ReasonData,
+    RespondedData,
+    WaitingReporterData,
+    utc_now,
+)
+from shared.events.complaints import ComplaintRejected, ComplaintTriagedData
+from shared.idempotency import IdempotentApplier
+
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+class TooManyAttemptsError(Exception):
+    pass
+
+
+class TrackingService:
+    def __init__(
+        self,
+        store: SubmissionStore,
+        applier: IdempotentApplier,
+        pin_pepper: bytes,
+        failures_allowed: int,
+    ) -> None:
+        self._store = store
+        self._applier = applier
+        self._pepper = pin_pepper
+        self._failures_allowed = failures_allowed
+
+    async def view(self, raw_number: str, pin: str) -> ComplaintView | None:
+        """The complaint behind number and PIN, or None for a wrong pair (never which one)."""
+        now = utc_now()
+        try:
+            number = normalise_tracking_number(raw_number)
+        except InvalidTrackingNumberError:
+            number = None
+        throttle_key = number or raw_number.strip().upper()[:60]
+        if await self._store.pin_failures(throttle_key, now) >= self._failures_allowed:
+            raise TooManyAttemptsError(throttle_key)
+        doc = await self._store.published_submission(number) if number else None
+        matches = doc is not None and await asyncio.to_thread(
+            verify_pin, pin, str(doc.get("pin_hash", "")), self._pepper
+        )
+        if doc is None or not matches:
+            await self._store.add_pin_failure(throttle_key, now, FAILURE_WINDOW)
+            return None
+        return ComplaintView(
+            tracking_number=doc["_id"],
+            kind=doc["kind"],
+            status=doc["status"],
+            status_label=status_label(doc["status"]),
+            unit=doc.get("unit"),
+            received_at=doc["received_at"],
+            updated_at=doc.get("updated_at") or doc["received_at"],
+            note=doc.get("note"),
+            reply=doc.get("reply"),
+            replied_at=doc.get("replied_at"),
+            closed_at=doc.get("closed_at"),
+        )
+
+    async def record(self, event: Event) -> None:
+        """Move the tracking view along with one of triage's events (once per event)."""
+        status = status_after(event.type, automatic=bool(getattr(event.data, "automatic", False)))
+        if status is None:
+            return
+        changes = {"status": status, **_details(event)}
+        tracking_number = str(event.data.tracking_number)
+
+        async def effect(session: AsyncClientSession) -> Sequence[Event]:
+            await self._store.record_progress(tracking_number, event.occurred_at, changes, session)
+            return []
+
+        await self._applier.apply(event, effect)
+
+
+def _details(event: Event) -> dict[str, Any]:
+    data = event.data
+    if isinstance(data, ComplaintTriagedData):
+        return {"unit": data.unit}
+    if isinstance(data, WaitingReporterData):
+        return {"note": data.question}
+    if isinstance(data, RespondedData):
+        return {"reply": data.reply, "replied_at": event.occurred_at, "note": None}
+    if isinstance(data, ClosedData):
+        return {"closed_at": event.occurred_at}
+    if isinstance(event, ComplaintRejected) and isinstance(data, ReasonData):
+        return {"note": data.reason, "closed_at": event.occurred_at}
+    if event.type == "complaint.reopened":
+        return {"closed_at": None}
+    return {}
