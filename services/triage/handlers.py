@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.triage.service import TriageService
-from shared.events import ComplaintReceived
+from shared.events import ComplaintReceived, ComplaintReporterReplied
 from shared.messaging import EventConsumer
 
 
@@ -11,3 +11,7 @@ def register(consumer: EventConsumer, service: TriageService) -> None:
     @consumer.handles(ComplaintReceived)
     async def on_complaint_received(event: ComplaintReceived) -> None:
         await service.register(event)
+
+    @consumer.handles(ComplaintReporterReplied)
+    async def on_reporter_replied(event: ComplaintReporterReplied) -> None:
+        await service.reporter_replied(event)

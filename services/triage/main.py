@@ -2,18 +2,58 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
 from faststream_fastapi import FastStreamAPI
 
-from services.triage import handlers
+from services.triage import handlers, identity_api, settings_api
+from services.triage.api import build_router
+from services.triage.calendars import CalendarBook
+from services.triage.scheduler import DeadlineScheduler
 from services.triage.service import TriageService
 from services.triage.store import ComplaintStore
+from shared.events import utc_now
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings, get_settings
 
 
+@dataclass(frozen=True)
+class Triage:
+    """The assembled service; tests reach its parts (and give it their own clock)."""
+
+    runtime: ServiceRuntime
+    store: ComplaintStore
+    calendars: CalendarBook
+    service: TriageService
+    scheduler: DeadlineScheduler
+    app: FastStreamAPI
+
+
 def create_app(settings: Settings | None = None) -> FastStreamAPI:
-    runtime = ServiceRuntime("triage", settings or get_settings())
+    return assemble(settings or get_settings()).app
+
+
+def assemble(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Triage:
+    runtime = ServiceRuntime("triage", settings)
     assert runtime.consumer is not None
-    service = TriageService(ComplaintStore(runtime.db), runtime.applier, runtime.directory)
+    store = ComplaintStore(runtime.db)
+    calendars = CalendarBook(runtime.db, runtime.directory)
+    service = TriageService(store, runtime.applier, calendars, clock=clock)
     handlers.register(runtime.consumer, service)
-    return runtime.asgi(title="SIGAP triage")
+    scheduler = DeadlineScheduler(store, service, clock=clock)
+
+    async def start_scheduler() -> None:
+        # The runtime cancels its background tasks when the service stops.
+        runtime._background.append(asyncio.create_task(scheduler.run()))
+
+    runtime.on_startup(start_scheduler)
+    app = runtime.asgi(
+        identity_api.router(runtime),
+        build_router(service, store, clock),
+        settings_api.build_router(store, calendars, runtime.directory),
+        title="SIGAP triage",
+    )
+    return Triage(runtime, store, calendars, service, scheduler, app)

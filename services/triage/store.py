@@ -12,6 +12,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from pymongo import DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.triage.domain.complaint import (
@@ -26,8 +27,12 @@ from services.triage.domain.complaint import (
     Reply,
     Role,
     Status,
+    TriageDecision,
+    TriageReview,
 )
 from services.triage.domain.deadlines import DeadlineKind, Deadlines
+from services.triage.domain.similarity import Earlier
+from services.triage.queries import ComplaintQuery, due_for_check, matching
 from shared.storage import Database
 
 
@@ -61,6 +66,20 @@ def to_document(complaint: Complaint, extra: dict[str, Any] | None = None) -> di
 
 def _actor(doc: dict[str, Any]) -> Actor:
     return Actor(doc["user_id"], Role(doc["role"]), doc.get("name"))
+
+
+def _decision(doc: dict[str, Any] | None) -> TriageDecision | None:
+    if doc is None:
+        return None
+    return TriageDecision(Kind(doc["kind"]), doc["category"], doc["unit"], doc["urgent"])
+
+
+def _review(doc: dict[str, Any] | None) -> TriageReview | None:
+    if doc is None:
+        return None
+    confirmed = _decision(doc["confirmed"])
+    assert confirmed is not None
+    return TriageReview(_decision(doc.get("suggested")), confirmed, _actor(doc["actor"]), doc["at"])
 
 
 def from_document(doc: dict[str, Any]) -> Complaint:
@@ -97,6 +116,7 @@ def from_document(doc: dict[str, Any]) -> Complaint:
         paused_from=Status(doc["paused_from"]) if doc.get("paused_from") else None,
         paused_working_days=doc.get("paused_working_days", 0),
         missed_deadlines={DeadlineKind(k) for k in doc.get("missed_deadlines", [])},
+        triage_review=_review(doc.get("triage_review")),
         history=[
             HistoryEntry(
                 at=h["at"],
@@ -140,3 +160,47 @@ class ComplaintStore:
 
     async def get_document(self, complaint_id: uuid.UUID) -> dict[str, Any] | None:
         return await self._complaints.find_one({"_id": complaint_id})
+
+    async def exists(self, session: AsyncClientSession, complaint_id: uuid.UUID) -> bool:
+        found = await self._complaints.find_one({"_id": complaint_id}, {"_id": 1}, session=session)
+        return found is not None
+
+    async def search(
+        self, query: ComplaintQuery, now: datetime
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the register matching ``query``, newest first, and the total count."""
+        spec = matching(query, now)
+        total = await self._complaints.count_documents(spec)
+        cursor = (
+            self._complaints.find(spec, {"history": 0})
+            .sort("received_at", DESCENDING)
+            .skip(query.offset)
+            .limit(query.limit)
+        )
+        return [doc async for doc in cursor], total
+
+    async def earlier_of_reporter(
+        self, session: AsyncClientSession, clinic: str, key: str, since: datetime
+    ) -> list[Earlier]:
+        cursor = self._complaints.find(
+            {"clinic": clinic, "reporter_key": key, "received_at": {"$gte": since}},
+            {"received_at": 1, "keywords": 1},
+            session=session,
+        ).limit(50)
+        return [
+            Earlier(str(doc["_id"]), doc["received_at"], doc.get("keywords", []))
+            async for doc in cursor
+        ]
+
+    async def reviews(self, district: str, clinic: str | None) -> list[TriageReview]:
+        """Every person's review of an automatic triage, for one clinic or a whole district."""
+        spec: dict[str, Any] = {"district": district, "triage_review.suggested": {"$ne": None}}
+        if clinic is not None:
+            spec["clinic"] = clinic
+        cursor = self._complaints.find(spec, {"triage_review": 1})
+        return [review async for doc in cursor if (review := _review(doc["triage_review"]))]
+
+    async def due_for_check(self, now: datetime, limit: int = 200) -> list[uuid.UUID]:
+        """Complaints with a deadline that passed unraised, or due to close automatically."""
+        cursor = self._complaints.find(due_for_check(now), {"_id": 1}).limit(limit)
+        return [doc["_id"] async for doc in cursor]

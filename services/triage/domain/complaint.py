@@ -19,13 +19,18 @@ the table alone cannot state, checked by the commands:
 * ``reopen`` starts a new answer deadline and a new answer-deadline miss can be raised.
 * ``rejected`` is final; ``closed`` can only be reopened.
 
+* ``triage`` by the system is the automatic suggestion made at receipt. A person's ``triage``
+  confirms or corrects it (allowed again while ``triaged``); the review keeps the suggestion
+  beside the decision so the classifier's accuracy can be measured. The verify deadline
+  (``triage_due``) is met only by a person's triage.
+
 Every successful command appends one ``HistoryEntry``, raises ``version`` by one and returns
 its domain events. Authorisation (which role may run which command) is the edge's job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -60,6 +65,8 @@ from services.triage.domain.values import PlanMaker as PlanMaker
 from services.triage.domain.values import Reply as Reply
 from services.triage.domain.values import Role as Role
 from services.triage.domain.values import Status as Status
+from services.triage.domain.values import TriageDecision as TriageDecision
+from services.triage.domain.values import TriageReview as TriageReview
 from services.triage.domain.values import _required
 
 S = Status
@@ -67,7 +74,7 @@ S = Status
 # the status; ``reporter_replied`` returns to the status the pause began in.
 TRANSITIONS: Mapping[Command, tuple[frozenset[Status], Status | None]] = MappingProxyType(
     {
-        Command.TRIAGE: (frozenset({S.RECEIVED}), S.TRIAGED),
+        Command.TRIAGE: (frozenset({S.RECEIVED, S.TRIAGED}), S.TRIAGED),
         Command.ASSIGN: (frozenset(Status) - {S.RESPONDED, S.CLOSED, S.REJECTED}, None),
         Command.RECORD_PLAN: (
             frozenset({S.TRIAGED, S.PLANNED, S.ESCALATED, S.REOPENED}),
@@ -96,6 +103,9 @@ TRANSITIONS: Mapping[Command, tuple[frozenset[Status], Status | None]] = Mapping
 _ANSWER_CLOCK_RUNS = frozenset(
     {S.RECEIVED, S.TRIAGED, S.PLANNED, S.IN_PROGRESS, S.ESCALATED, S.REOPENED}
 )
+# The verify (triage) deadline runs here until a person has triaged.
+TRIAGE_CLOCK_RUNS = frozenset({S.RECEIVED, S.TRIAGED})
+ANSWER_CLOCK_RUNS = _ANSWER_CLOCK_RUNS
 
 
 def _utc(name: str, value: datetime) -> datetime:
@@ -131,6 +141,7 @@ class Complaint:
     paused_from: Status | None = None
     paused_working_days: int = 0
     missed_deadlines: set[DeadlineKind] = field(default_factory=set)
+    triage_review: TriageReview | None = None
     history: list[HistoryEntry] = field(default_factory=list)
 
     @classmethod
@@ -182,9 +193,21 @@ class Complaint:
         actor: Actor,
         now: datetime,
         calendar: WorkingCalendar,
+        known_units: Collection[str] = (),
     ) -> list[Event]:
+        """``known_units``: the clinic's units, when known; the unit must be one of them."""
         to, now = self._allowed(Command.TRIAGE), _utc("now", now)
-        self.category, self.unit = _required("category", category), _required("unit", unit)
+        if known_units and unit not in known_units:
+            raise InvalidCommand("unit", f"unit '{unit}' tidak terdaftar di puskesmas ini")
+        automatic = actor.role is Role.SYSTEM
+        if automatic and self.status is not Status.RECEIVED:
+            self._refuse(Command.TRIAGE, "triase otomatis hanya sekali, saat aduan diterima")
+        decision = TriageDecision(
+            kind, _required("category", category), _required("unit", unit), urgent
+        )
+        if not automatic:
+            self.triage_review = TriageReview(self._suggestion(), decision, actor, now)
+        self.category, self.unit = decision.category, decision.unit
         due = self.deadlines.response_due
         if due is None or not (urgent and self.urgent):
             # Flagged urgent at intake keeps its same-day deadline; otherwise count from now.
@@ -193,8 +216,33 @@ class Complaint:
         self.kind, self.urgent = kind, urgent
         self._record(Command.TRIAGE, actor, now, to, f"{kind}; {self.category}; {self.unit}")
         return [
-            Triaged(self.id, self.version, now, actor, kind, self.category, self.unit, urgent, due)
+            Triaged(
+                self.id,
+                self.version,
+                now,
+                actor,
+                kind,
+                self.category,
+                self.unit,
+                urgent,
+                due,
+                automatic,
+            )
         ]
+
+    def _suggestion(self) -> TriageDecision | None:
+        """The automatic triage a person's triage reviews (the first one, once reviewed)."""
+        if self.triage_review is not None:
+            return self.triage_review.suggested
+        if self.status is Status.TRIAGED and self.category and self.unit:
+            return TriageDecision(self.kind, self.category, self.unit, self.urgent)
+        return None
+
+    def record_reporter_message(self, *, text: str, actor: Actor, now: datetime) -> list[Event]:
+        """Keep in the register what the complainant sent while nobody had asked them."""
+        now = _utc("now", now)
+        self._record("reporter_message", actor, now, self.status, _required("text", text))
+        return []
 
     def assign(self, *, assignee: str, actor: Actor, now: datetime) -> list[Event]:
         to, now = self._allowed(Command.ASSIGN), _utc("now", now)
@@ -309,7 +357,7 @@ class Complaint:
         """Raise each running deadline that has passed, once per deadline kind."""
         now = _utc("now", now)
         running: list[tuple[DeadlineKind, datetime | None]] = []
-        if self.status is Status.RECEIVED:
+        if self.status in TRIAGE_CLOCK_RUNS and self.triage_review is None:
             running.append((DeadlineKind.TRIAGE, self.deadlines.triage_due))
         if self.status in _ANSWER_CLOCK_RUNS:
             running.append((DeadlineKind.RESPONSE, self.deadlines.response_due))

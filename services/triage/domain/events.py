@@ -24,6 +24,7 @@ class Triaged(Event):
     unit: str
     urgent: bool
     response_due: datetime
+    automatic: bool = False  # the system's suggestion, not yet confirmed by a person
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,34 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class TriageDecision:
+    """What a triage settles: the kind of feedback, its category, the unit and the urgency."""
+
+    kind: Kind
+    category: str
+    unit: str
+    urgent: bool
+
+
+@dataclass(frozen=True)
+class TriageReview:
+    """A person's confirmation of the triage; ``suggested`` is the automatic one it reviewed
+    (None when there was none). Kept so the classifier's accuracy can be measured."""
+
+    suggested: TriageDecision | None
+    confirmed: TriageDecision
+    actor: Actor
+    at: datetime
+
+    @property
+    def corrected_fields(self) -> tuple[str, ...]:
+        if self.suggested is None:
+            return ()
+        names = ("kind", "category", "unit", "urgent")
+        return tuple(n for n in names if getattr(self.suggested, n) != getattr(self.confirmed, n))
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
     actor: Actor
