@@ -1,98 +1,229 @@
-"""Report queries, answered from the aggregates."""
+"""Staff report routes: thin — resolve who may see which clinic or district, call one report
+use case, render it as JSON, CSV, XLSX or a printable page.
+
+Scope rules: a clinic's report is visible to its own staff and to its district's users (another
+clinic answers 404, as if it did not exist); a district's report needs the district permission
+and is only the principal's own district (another answers 404). Exports need the export
+permission. Periods are whole months: ``from``/``to`` are dates, their months are reported.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Awaitable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field
 
-from services.reporting.domain.ikm import compute_ikm, required_sample
+from services.reporting import pages
+from services.reporting.domain.tables import (
+    district_table,
+    ikm_tables,
+    register_table,
+    summary_tables,
+)
+from services.reporting.exports import Format, download
+from services.reporting.reports import ReportQueries, Scope
 from services.reporting.store import ReportingStore
+from shared.auth import Action, Principal, require
+from shared.directory import CLINIC_CODE_PATTERN, CODE_PATTERN, Clinic
+from shared.http import field_error
 
-Code = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{1,39}$")]
+T = TypeVar("T")
+ClinicCode = Annotated[str | None, Query(pattern=CLINIC_CODE_PATTERN)]
+DistrictCode = Annotated[str | None, Query(pattern=CODE_PATTERN)]
+UnitCode = Annotated[str | None, Query(pattern=CODE_PATTERN)]
+MonthKey = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+From = Annotated[date, Query(alias="from")]
+Reader = Annotated[Principal, Depends(require(Action.REPORT_READ))]
+DistrictReader = Annotated[Principal, Depends(require(Action.DISTRICT_READ))]
+NOT_FOUND = "Puskesmas atau kabupaten tidak ditemukan"
 
 
-def _scope(clinic: str | None, district: str | None) -> dict[str, str]:
-    if bool(clinic) == bool(district):
-        raise HTTPException(422, detail="Isi salah satu: clinic atau district")
-    return {"clinic": clinic} if clinic else {"district": district}  # type: ignore[dict-item]
+class ReportRefusedError(Exception):
+    """A report request refused, naming the field and the reason."""
+
+    def __init__(self, status_code: int, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status_code, self.field, self.reason = status_code, field, reason
 
 
-def _months(first: date, last: date) -> tuple[str, str]:
+class VisitsEntry(BaseModel):
+    """Visits (kunjungan) of a clinic in a month: the base of the per-1,000-visits rates and
+    the population of the survey sample."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    clinic: str = Field(pattern=CLINIC_CODE_PATTERN)
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    visits: int = Field(ge=0, le=10_000_000)
+
+
+async def answer(call: Awaitable[T]) -> T | Response:
+    try:
+        return await call
+    except ReportRefusedError as exc:
+        return field_error(exc.status_code, exc.field, exc.reason)
+
+
+def months_of(first: date, last: date) -> tuple[str, str]:
     if last < first:
-        raise HTTPException(422, detail="'to' tidak boleh sebelum 'from'")
+        raise ReportRefusedError(422, "to", "'to' tidak boleh sebelum 'from'")
     return f"{first:%Y-%m}", f"{last:%Y-%m}"
 
 
-def router(store: ReportingStore) -> APIRouter:
+class Access:
+    """Which clinic or district a principal may see a report of."""
+
+    def __init__(self, queries: ReportQueries) -> None:
+        self._queries = queries
+
+    async def clinic(self, principal: Principal, code: str) -> Clinic:
+        clinic = await self._queries.clinic(code)
+        if clinic is None or not principal.sees_clinic(clinic.code, clinic.district):
+            raise ReportRefusedError(404, "clinic", NOT_FOUND)
+        return clinic
+
+    def district(self, principal: Principal, code: str) -> str:
+        if not principal.may(Action.DISTRICT_READ):
+            raise ReportRefusedError(
+                403, "district", "Laporan kabupaten hanya untuk Dinas Kesehatan"
+            )
+        if code != principal.district:
+            raise ReportRefusedError(404, "district", NOT_FOUND)
+        return code
+
+    async def scope(self, principal: Principal, clinic: str | None, district: str | None) -> Scope:
+        if bool(clinic) == bool(district):
+            raise ReportRefusedError(422, "clinic", "Isi salah satu: clinic atau district")
+        if clinic:
+            found = await self.clinic(principal, clinic)
+            return Scope(found.district, found.code)
+        assert district is not None
+        return Scope(self.district(principal, district))
+
+
+def exported(principal: Principal, fmt: Format) -> Literal["csv", "xlsx"] | None:
+    if fmt == "json":
+        return None
+    if not principal.may(Action.REPORT_EXPORT):
+        raise ReportRefusedError(403, "format", "Anda tidak berwenang mengunduh laporan")
+    return fmt
+
+
+def router(store: ReportingStore, queries: ReportQueries) -> APIRouter:
     api = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+    access = Access(queries)
 
-    @api.get("/summary")
+    @api.get("/summary", response_model=None)
     async def summary(
-        from_: Annotated[date, Query(alias="from")],
-        to: date,
-        clinic: Code = None,
-        district: Code = None,
-    ) -> dict[str, Any]:
-        scope = _scope(clinic, district)
-        first, last = _months(from_, to)
-        totals: Counter[str] = Counter()
-        by_kind: Counter[str] = Counter()
-        by_channel: Counter[str] = Counter()
-        by_month: Counter[str] = Counter()
-        for doc in await store.counts(scope, first, last):
-            totals.update({"received": doc.get("received", 0)})
-            totals.update(doc.get("events", {}))
-            by_kind.update(doc.get("by_kind", {}))
-            by_channel.update(doc.get("by_channel", {}))
-            by_month[doc["month"]] += doc.get("received", 0)
-        return {
-            **scope,
-            "from": first,
-            "to": last,
-            "received": totals.pop("received", 0),
-            "events": dict(totals),
-            "by_kind": dict(by_kind),
-            "by_channel": dict(by_channel),
-            "by_month": dict(sorted(by_month.items())),
-        }
+        principal: Reader, from_: From, to: date, clinic: ClinicCode = None,
+        district: DistrictCode = None, format: Format = "json",
+    ) -> dict[str, Any] | Response:  # fmt: skip
+        async def run() -> dict[str, Any] | Response:
+            scope = await access.scope(principal, clinic, district)
+            report = await queries.summary(scope, *months_of(from_, to))
+            fmt = exported(principal, format)
+            name = f"ringkasan-{scope.clinic or scope.district}-{report['from']}-{report['to']}"
+            return download(summary_tables(report), fmt, name) if fmt else report
 
-    @api.get("/ikm")
+        return await answer(run())
+
+    @api.get("/ikm", response_model=None)
     async def ikm(
-        from_: Annotated[date, Query(alias="from")],
-        to: date,
-        clinic: Code = None,
-        district: Code = None,
-        unit: Code = None,
-        population: Annotated[int | None, Query(ge=0)] = None,
-    ) -> dict[str, Any]:
-        scope = _scope(clinic, district)
-        first, last = _months(from_, to)
-        tally = await store.ikm_tally(scope, first, last, unit)
-        base: dict[str, Any] = {**scope, "from": first, "to": last, "unit": unit}
-        base["respondents"] = tally.respondents
-        base["required_sample"] = required_sample(population) if population is not None else None
-        if tally.respondents == 0:
-            return {**base, "ikm": None, "grade": None, "label": None, "elements": []}
-        result = compute_ikm(tally)
-        return {
-            **base,
-            "elements": [
-                {
-                    "code": e.code,
-                    "name": e.name,
-                    "nrr": str(e.nrr) if e.nrr is not None else None,
-                    "grade": e.grade.value if e.grade else None,
-                }
-                for e in result.elements
-            ],
-            "ikm": str(result.ikm),
-            "grade": result.grade.value,
-            "label": result.label,
-            "complete": result.complete,
-            "priorities": [p.code for p in result.priorities],
-        }
+        principal: Reader, from_: From, to: date, clinic: ClinicCode = None,
+        district: DistrictCode = None, unit: UnitCode = None,
+        population: Annotated[int | None, Query(ge=0)] = None, format: Format = "json",
+    ) -> dict[str, Any] | Response:  # fmt: skip
+        async def run() -> dict[str, Any] | Response:
+            scope = await access.scope(principal, clinic, district)
+            report = await queries.ikm(scope, *months_of(from_, to), unit, population)
+            fmt = exported(principal, format)
+            name = f"ikm-{scope.clinic or scope.district}-{report['from']}-{report['to']}"
+            return download(ikm_tables(report), fmt, name) if fmt else report
+
+        return await answer(run())
+
+    @api.get("/register", response_model=None)
+    async def register(
+        principal: Reader, clinic: Annotated[str, Query(pattern=CLINIC_CODE_PATTERN)],
+        month: MonthKey, format: Format = "json",
+    ) -> dict[str, Any] | Response:  # fmt: skip
+        async def run() -> dict[str, Any] | Response:
+            found = await access.clinic(principal, clinic)
+            rows = await queries.register(found, month)
+            fmt = exported(principal, format)
+            if fmt:
+                return download([register_table(rows)], fmt, f"buku-rekapan-{found.code}-{month}")
+            return {"clinic": found.code, "month": month, "rows": rows}
+
+        return await answer(run())
+
+    @api.get("/register/print", response_model=None)
+    async def register_print(
+        principal: Reader, clinic: Annotated[str, Query(pattern=CLINIC_CODE_PATTERN)],
+        month: MonthKey,
+    ) -> Response:  # fmt: skip
+        async def run() -> Response:
+            found = await access.clinic(principal, clinic)
+            table = register_table(await queries.register(found, month))
+            return HTMLResponse(pages.register_page(found.name, month, table))
+
+        return await answer(run())
+
+    @api.get("/recap/print", response_model=None)
+    async def recap_print(
+        principal: Reader, clinic: Annotated[str, Query(pattern=CLINIC_CODE_PATTERN)],
+        month: MonthKey,
+    ) -> Response:  # fmt: skip
+        async def run() -> Response:
+            found = await access.clinic(principal, clinic)
+            scope = Scope(found.district, found.code)
+            report = await queries.summary(scope, month, month)
+            ikm_report = await queries.ikm(scope, month, month, None, None)
+            tables = summary_tables(report)[:-1] + ikm_tables(ikm_report)
+            return HTMLResponse(pages.recap_page(found.name, month, tables))
+
+        return await answer(run())
+
+    @api.get("/district/clinics", response_model=None)
+    async def district_clinics(
+        principal: DistrictReader, district: Annotated[str, Query(pattern=CODE_PATTERN)],
+        from_: From, to: date, format: Format = "json",
+    ) -> dict[str, Any] | Response:  # fmt: skip
+        async def run() -> dict[str, Any] | Response:
+            code = access.district(principal, district)
+            report = await queries.district_clinics(code, *months_of(from_, to))
+            fmt = exported(principal, format)
+            name = f"puskesmas-{code}-{report['from']}-{report['to']}"
+            return download([district_table(report)], fmt, name) if fmt else report
+
+        return await answer(run())
+
+    @api.get("/district/trends", response_model=None)
+    async def district_trends(
+        principal: DistrictReader, district: Annotated[str, Query(pattern=CODE_PATTERN)],
+        from_: From, to: date,
+    ) -> dict[str, Any] | Response:  # fmt: skip
+        async def run() -> dict[str, Any]:
+            code = access.district(principal, district)
+            return await queries.district_trends(code, *months_of(from_, to))
+
+        return await answer(run())
+
+    @api.post("/visits", response_model=None)
+    async def record_visits(
+        entry: VisitsEntry,
+        # Visits are clinic administration: the head and the operator hold that permission.
+        principal: Annotated[Principal, Depends(require(Action.USER_MANAGE))],
+    ) -> dict[str, Any] | Response:
+        async def run() -> dict[str, Any]:
+            found = await access.clinic(principal, entry.clinic)
+            await store.set_visits(found.district, found.code, entry.month, entry.visits)
+            return entry.model_dump()
+
+        return await answer(run())
 
     return api

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from faststream_fastapi import FastStreamAPI
 
-from services.reporting import api, handlers
-from services.reporting.service import ReportingService
+from services.reporting import api, handlers, public_api
+from services.reporting.reports import ReportQueries
+from services.reporting.service import ReportingService, ZoneBook
 from services.reporting.store import ReportingStore
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings, get_settings
@@ -15,5 +16,9 @@ def create_app(settings: Settings | None = None) -> FastStreamAPI:
     runtime = ServiceRuntime("reporting", settings or get_settings())
     assert runtime.consumer is not None
     store = ReportingStore(runtime.db)
-    handlers.register(runtime.consumer, ReportingService(store, runtime.applier, runtime.directory))
-    return runtime.asgi(api.router(store), title="SIGAP reporting")
+    zones = ZoneBook(runtime.directory)
+    handlers.register(runtime.consumer, ReportingService(store, runtime.applier, zones))
+    queries = ReportQueries(store, runtime.directory, zones)
+    return runtime.asgi(
+        api.router(store, queries), public_api.router(queries), title="SIGAP reporting"
+    )

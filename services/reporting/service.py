@@ -1,75 +1,135 @@
-"""Reporting use cases: fold each event into the aggregates, once."""
+"""Reporting use cases: log every event once and fold it into the aggregates.
+
+Every event is appended to ``event_log`` (personal data masked first: the PIN dropped, the
+reporter reduced to its masked form, contacts in free text masked) in the same transaction as
+its effect. A complaint event then recomputes its complaint's fact from the log and hands the
+aggregates the difference between the new and the previous fact; a survey or notification event
+adds its own contribution. The applier makes a redelivered event a no-op.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from services.reporting.domain.contributions import (
+    difference,
+    fact_contributions,
+    from_storable,
+    notification_contributions,
+    survey_contributions,
+    to_storable,
+)
+from services.reporting.domain.facts import LoggedEvent, project
+from services.reporting.domain.register import mask_contacts, mask_reporter
 from services.reporting.domain.stats import month_key
-from services.reporting.store import ReportingStore
+from services.reporting.store import FactConflictError, ReportingStore, fact_document, log_document
 from shared.directory import Directory
 from shared.events import ComplaintReceived, Event, SurveySubmitted
 from shared.idempotency import IdempotentApplier
+from shared.logging import get_logger
 
 DEFAULT_TZ = "Asia/Jakarta"
+_FACT_RETRIES = 5
+_FREE_TEXT = ("text", "reply", "reason", "question", "note", "error")
+log = get_logger(__name__)
 
 
-class ReportingService:
-    def __init__(
-        self, store: ReportingStore, applier: IdempotentApplier, directory: Directory
-    ) -> None:
-        self._store = store
-        self._applier = applier
+def redacted(event: Event) -> dict[str, Any]:
+    """The event's data as reporting keeps it: nothing that identifies the complainant."""
+    data: dict[str, Any] = event.data.model_dump(mode="json")
+    if isinstance(event, ComplaintReceived):
+        data.pop("pin", None)
+        data["reporter"] = mask_reporter(data.get("identity"), data.get("reporter"))
+    if isinstance(event, SurveySubmitted):
+        data.pop("suggestion", None)  # becomes feedback of its own, with its own masking
+    for key in _FREE_TEXT:
+        if isinstance(data.get(key), str):
+            data[key] = mask_contacts(data[key])
+    return data
+
+
+def to_logged(event: Event) -> LoggedEvent:
+    return LoggedEvent(
+        event_id=str(event.event_id),
+        type=event.type,
+        occurred_at=event.occurred_at,
+        district=event.district,
+        clinic=event.clinic,
+        actor_kind=event.actor.kind,
+        data=redacted(event),
+    )
+
+
+class ZoneBook:
+    """The clinics' time zones (a report month is the clinic's calendar month)."""
+
+    def __init__(self, directory: Directory) -> None:
         self._directory = directory
         self._zones: dict[str, ZoneInfo] = {}
 
-    async def _zone(self, clinic_code: str) -> ZoneInfo:
+    async def zone(self, clinic_code: str) -> ZoneInfo:
         if clinic_code not in self._zones:
             clinic = await self._directory.clinic(clinic_code)
             self._zones[clinic_code] = ZoneInfo(clinic.timezone if clinic else DEFAULT_TZ)
         return self._zones[clinic_code]
 
-    async def count_event(self, event: Event) -> None:
-        """Count any complaint or notification event under its clinic and month."""
-        zone = await self._zone(event.clinic)
-        increments = {f"events.{event.type.replace('.', '_')}": 1}
-        if isinstance(event, ComplaintReceived):
-            month = month_key(event.data.received_at, zone)
-            increments |= {
-                "received": 1,
-                f"by_kind.{event.data.kind}": 1,
-                f"by_channel.{event.data.channel}": 1,
-            }
-        else:
-            month = month_key(event.occurred_at, zone)
+
+class ReportingService:
+    def __init__(self, store: ReportingStore, applier: IdempotentApplier, zones: ZoneBook) -> None:
+        self._store = store
+        self._applier = applier
+        self._zones = zones
+
+    async def record_complaint_event(self, event: Event) -> None:
+        """Log a complaint event and bring its complaint's fact and the aggregates up to date."""
+        complaint_id = str(event.data.complaint_id)
+        logged = to_logged(event)
+        zone = await self._zones.zone(event.clinic)
 
         async def effect(session: AsyncClientSession) -> Sequence[Event]:
-            await self._store.add_counts(
-                session,
-                district=event.district,
-                clinic=event.clinic,
-                month=month,
-                increments=increments,
-            )
+            await self._store.append_log(session, log_document(logged, "complaint", complaint_id))
+            events = await self._store.complaint_events(session, complaint_id)
+            fact = project(complaint_id, events)
+            assert fact is not None  # the event just logged is among them
+            previous = await self._store.fact(session, complaint_id)
+            new = fact_contributions(fact, zone)
+            old = from_storable(previous["contrib"]) if previous else {}
+            month = month_key(fact.received_at, zone) if fact.received_at else None
+            document = fact_document(fact, month, to_storable(new))
+            await self._store.save_fact(session, document, previous["rev"] if previous else None)
+            await self._store.add(session, difference(new, old))
+            return ()
+
+        for attempt in range(1, _FACT_RETRIES + 1):
+            try:
+                await self._applier.apply(event, effect)
+                return
+            except FactConflictError:
+                if attempt == _FACT_RETRIES:
+                    raise
+                log.info("reporting.fact_conflict_retried", attempt=attempt)
+
+    async def record_survey(self, event: SurveySubmitted) -> None:
+        logged = to_logged(event)
+
+        async def effect(session: AsyncClientSession) -> Sequence[Event]:
+            await self._store.append_log(session, log_document(logged, "survey", None))
+            await self._store.add(session, survey_contributions(logged))
             return ()
 
         await self._applier.apply(event, effect)
 
-    async def record_survey(self, event: SurveySubmitted) -> None:
-        month = event.data.service_date.strftime("%Y-%m")
-        answers = event.data.answers.model_dump()
+    async def record_notification(self, event: Event) -> None:
+        logged = to_logged(event)
+        zone = await self._zones.zone(event.clinic)
 
         async def effect(session: AsyncClientSession) -> Sequence[Event]:
-            await self._store.add_survey(
-                session,
-                district=event.district,
-                clinic=event.clinic,
-                unit=event.data.unit,
-                month=month,
-                answers=answers,
-            )
+            await self._store.append_log(session, log_document(logged, "notification", None))
+            await self._store.add(session, notification_contributions(logged, zone))
             return ()
 
         await self._applier.apply(event, effect)
