@@ -123,6 +123,8 @@ async def run(args: argparse.Namespace) -> None:
         "SIGAP_AMQP_PREFIX": prefix,
         "SIGAP_MONGODB_DB_PREFIX": prefix,
         "SIGAP_LOG_LEVEL": "WARNING",
+        # One load generator is one client: lift the public per-client limit for the run.
+        "SIGAP_RATE_LIMIT_SUBMIT_PER_MINUTE": str(10**9),
     }
     settings = Settings(
         mongodb_url=args.mongodb,
