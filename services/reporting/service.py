@@ -9,6 +9,7 @@ adds its own contribution. The applier makes a redelivered event a no-op.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,7 +30,7 @@ from services.reporting.domain.stats import month_key
 from services.reporting.store import FactConflictError, ReportingStore, fact_document, log_document
 from shared.directory import Directory
 from shared.events import ComplaintReceived, Event, SurveySubmitted
-from shared.idempotency import IdempotentApplier
+from shared.idempotency import Effect, IdempotentApplier
 from shared.logging import get_logger
 
 DEFAULT_TZ = "Asia/Jakarta"
@@ -83,6 +84,14 @@ class ReportingService:
         self._store = store
         self._applier = applier
         self._zones = zones
+        # Every event updates the same few aggregate documents (a clinic's and its district's);
+        # applied concurrently, their transactions conflict and retry over and over. One at a
+        # time per process is far faster than a storm of conflicts.
+        self._one_at_a_time = asyncio.Lock()
+
+    async def _apply(self, event: Event, effect: Effect) -> None:
+        async with self._one_at_a_time:
+            await self._applier.apply(event, effect)
 
     async def record_complaint_event(self, event: Event) -> None:
         """Log a complaint event and bring its complaint's fact and the aggregates up to date."""
@@ -106,7 +115,7 @@ class ReportingService:
 
         for attempt in range(1, _FACT_RETRIES + 1):
             try:
-                await self._applier.apply(event, effect)
+                await self._apply(event, effect)
                 return
             except FactConflictError:
                 if attempt == _FACT_RETRIES:
@@ -121,7 +130,7 @@ class ReportingService:
             await self._store.add(session, survey_contributions(logged))
             return ()
 
-        await self._applier.apply(event, effect)
+        await self._apply(event, effect)
 
     async def record_notification(self, event: Event) -> None:
         logged = to_logged(event)
@@ -132,4 +141,4 @@ class ReportingService:
             await self._store.add(session, notification_contributions(logged, zone))
             return ()
 
-        await self._applier.apply(event, effect)
+        await self._apply(event, effect)
