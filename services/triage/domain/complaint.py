@@ -30,10 +30,9 @@ its domain events. Authorisation (which role may run which command) is the edge'
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from types import MappingProxyType
 from typing import NoReturn
 
 from services.triage.domain.deadlines import DeadlineKind, Deadlines, WorkingCalendar
@@ -68,44 +67,9 @@ from services.triage.domain.values import Status as Status
 from services.triage.domain.values import TriageDecision as TriageDecision
 from services.triage.domain.values import TriageReview as TriageReview
 from services.triage.domain.values import _required
-
-S = Status
-# command -> (statuses it is allowed from, status it leads to). Target None: ``assign`` keeps
-# the status; ``reporter_replied`` returns to the status the pause began in.
-TRANSITIONS: Mapping[Command, tuple[frozenset[Status], Status | None]] = MappingProxyType(
-    {
-        Command.TRIAGE: (frozenset({S.RECEIVED, S.TRIAGED}), S.TRIAGED),
-        Command.ASSIGN: (frozenset(Status) - {S.RESPONDED, S.CLOSED, S.REJECTED}, None),
-        Command.RECORD_PLAN: (
-            frozenset({S.TRIAGED, S.PLANNED, S.ESCALATED, S.REOPENED}),
-            S.PLANNED,
-        ),
-        Command.START_PROGRESS: (frozenset({S.PLANNED}), S.IN_PROGRESS),
-        Command.ESCALATE: (
-            frozenset({S.RECEIVED, S.TRIAGED, S.PLANNED, S.IN_PROGRESS, S.REOPENED}),
-            S.ESCALATED,
-        ),
-        Command.WAIT_FOR_REPORTER: (
-            frozenset({S.TRIAGED, S.PLANNED, S.IN_PROGRESS, S.ESCALATED}),
-            S.WAITING_REPORTER,
-        ),
-        Command.REPORTER_REPLIED: (frozenset({S.WAITING_REPORTER}), None),
-        Command.RECORD_REPLY: (
-            frozenset({S.TRIAGED, S.PLANNED, S.IN_PROGRESS, S.ESCALATED, S.REOPENED}),
-            S.RESPONDED,
-        ),
-        Command.CLOSE: (frozenset({S.RESPONDED, S.WAITING_REPORTER}), S.CLOSED),
-        Command.REOPEN: (frozenset({S.RESPONDED, S.CLOSED}), S.REOPENED),
-        Command.REJECT: (frozenset({S.RECEIVED, S.TRIAGED, S.REOPENED}), S.REJECTED),
-    }
-)
-# The answer deadline runs in these statuses (received: only when urgent at intake).
-_ANSWER_CLOCK_RUNS = frozenset(
-    {S.RECEIVED, S.TRIAGED, S.PLANNED, S.IN_PROGRESS, S.ESCALATED, S.REOPENED}
-)
-# The verify (triage) deadline runs here until a person has triaged.
-TRIAGE_CLOCK_RUNS = frozenset({S.RECEIVED, S.TRIAGED})
-ANSWER_CLOCK_RUNS = _ANSWER_CLOCK_RUNS
+from services.triage.domain.workflow import ANSWER_CLOCK_RUNS as ANSWER_CLOCK_RUNS
+from services.triage.domain.workflow import TRANSITIONS as TRANSITIONS
+from services.triage.domain.workflow import TRIAGE_CLOCK_RUNS as TRIAGE_CLOCK_RUNS
 
 
 def _utc(name: str, value: datetime) -> datetime:
@@ -359,7 +323,7 @@ class Complaint:
         running: list[tuple[DeadlineKind, datetime | None]] = []
         if self.status in TRIAGE_CLOCK_RUNS and self.triage_review is None:
             running.append((DeadlineKind.TRIAGE, self.deadlines.triage_due))
-        if self.status in _ANSWER_CLOCK_RUNS:
+        if self.status in ANSWER_CLOCK_RUNS:
             running.append((DeadlineKind.RESPONSE, self.deadlines.response_due))
         events: list[DeadlineMissed] = []
         for kind, due in running:
