@@ -12,6 +12,11 @@ SERVICES = ("intake", "triage", "notify", "reporting")
 ROUTES: tuple[tuple[str, str, bool], ...] = (
     *((f"/{service}/", service, True) for service in SERVICES),
     ("/api/v1/reports/", "reporting", False),
+    # Staff pages: entry of staff-logged feedback at intake, the rest of the console at triage,
+    # the reports and the district dashboard at reporting.
+    ("/konsol/catat/", "intake", False),
+    ("/konsol/", "triage", False),
+    ("/dasbor/", "reporting", False),
     ("/api/v1/staff/", "triage", False),
     ("/api/v1/notify/", "notify", False),
     ("/papan-tanggapan/", "notify", False),

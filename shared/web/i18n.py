@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import Request
 
 LANG_COOKIE = "sigap_lang"
@@ -245,5 +247,8 @@ def language(request: Request) -> str:
     return chosen if chosen in LANGUAGES else "id"
 
 
-def translate(lang: str, text: str) -> str:
+def translate(lang: str, text: str, own: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """``text`` in ``lang``: a page's own words (``own``) first, then the shared ones."""
+    if own is not None and text in own.get(lang, {}):
+        return own[lang][text]
     return MESSAGES.get(lang, {}).get(text, text)

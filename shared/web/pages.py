@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,16 @@ SHARED = Path(__file__).resolve().parent
 class Pages:
     """One service's pages: its own templates first, then the shared layout."""
 
-    def __init__(self, service: str, templates_dir: Path) -> None:
+    def __init__(
+        self,
+        service: str,
+        templates_dir: Path,
+        messages: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        """``messages``: the pages' own translations (language → Indonesian text → text),
+        looked up before the shared ones in shared.web.i18n."""
         self.service = service
+        self._messages = messages
         self._templates = Jinja2Templates(directory=str(templates_dir))
         self._templates.env.loader = ChoiceLoader(
             [FileSystemLoader(str(templates_dir)), FileSystemLoader(str(SHARED / "templates"))]
@@ -37,7 +46,7 @@ class Pages:
         lang = language(request)
         context = {
             "lang": lang,
-            "t": lambda text: translate(lang, text),
+            "t": lambda text: translate(lang, text, self._messages),
             "static": lambda path: f"/{self.service}/static/{path}",
             "csrf_field": CSRF_FIELD,
             "csrf_token": csrf_token(request),
