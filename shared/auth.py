@@ -49,6 +49,7 @@ class Action(StrEnum):
     REPORT_READ = "report.read"
     REPORT_EXPORT = "report.export"
     DISTRICT_READ = "district.read"  # aggregates across the district's clinics
+    VISITS_RECORD = "visits.record"  # monthly visit counts: the base of rates and survey samples
     USER_MANAGE = "user.manage"
     AUDIT_READ = "audit.read"
     SETTINGS_MANAGE = "settings.manage"
@@ -88,11 +89,19 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         A.REPORT_EXPORT,
         A.USER_MANAGE,
         A.AUDIT_READ,
+        A.VISITS_RECORD,
     },
     Role.UNIT: frozenset({A.COMPLAINT_READ, A.COMPLAINT_PROGRESS, A.COMPLAINT_PLAN}),
-    Role.DISTRICT: frozenset({A.REPORT_READ, A.REPORT_EXPORT, A.DISTRICT_READ}),
+    Role.DISTRICT: frozenset({A.REPORT_READ, A.REPORT_EXPORT, A.DISTRICT_READ, A.VISITS_RECORD}),
     Role.ADMIN: frozenset(
-        {A.USER_MANAGE, A.AUDIT_READ, A.SETTINGS_MANAGE, A.REPORT_READ, A.DISTRICT_READ}
+        {
+            A.USER_MANAGE,
+            A.AUDIT_READ,
+            A.SETTINGS_MANAGE,
+            A.REPORT_READ,
+            A.DISTRICT_READ,
+            A.VISITS_RECORD,
+        }
     ),
 }
 

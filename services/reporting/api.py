@@ -4,7 +4,8 @@ use case, render it as JSON, CSV, XLSX or a printable page.
 Scope rules: a clinic's report is visible to its own staff and to its district's users (another
 clinic answers 404, as if it did not exist); a district's report needs the district permission
 and is only the principal's own district (another answers 404). Exports need the export
-permission. Periods are whole months: ``from``/``to`` are dates, their months are reported.
+permission, checked first (a role that may not export gets 403 whatever it asks for).
+Periods are whole months: ``from``/``to`` are dates, their months are reported.
 """
 
 from __future__ import annotations
@@ -123,9 +124,9 @@ def router(store: ReportingStore, queries: ReportQueries) -> APIRouter:
         district: DistrictCode = None, format: Format = "json",
     ) -> dict[str, Any] | Response:  # fmt: skip
         async def run() -> dict[str, Any] | Response:
+            fmt = exported(principal, format)
             scope = await access.scope(principal, clinic, district)
             report = await queries.summary(scope, *months_of(from_, to))
-            fmt = exported(principal, format)
             name = f"ringkasan-{scope.clinic or scope.district}-{report['from']}-{report['to']}"
             return download(summary_tables(report), fmt, name) if fmt else report
 
@@ -138,9 +139,9 @@ def router(store: ReportingStore, queries: ReportQueries) -> APIRouter:
         population: Annotated[int | None, Query(ge=0)] = None, format: Format = "json",
     ) -> dict[str, Any] | Response:  # fmt: skip
         async def run() -> dict[str, Any] | Response:
+            fmt = exported(principal, format)
             scope = await access.scope(principal, clinic, district)
             report = await queries.ikm(scope, *months_of(from_, to), unit, population)
-            fmt = exported(principal, format)
             name = f"ikm-{scope.clinic or scope.district}-{report['from']}-{report['to']}"
             return download(ikm_tables(report), fmt, name) if fmt else report
 
@@ -152,9 +153,9 @@ def router(store: ReportingStore, queries: ReportQueries) -> APIRouter:
         month: MonthKey, format: Format = "json",
     ) -> dict[str, Any] | Response:  # fmt: skip
         async def run() -> dict[str, Any] | Response:
+            fmt = exported(principal, format)
             found = await access.clinic(principal, clinic)
             rows = await queries.register(found, month)
-            fmt = exported(principal, format)
             if fmt:
                 return download([register_table(rows)], fmt, f"buku-rekapan-{found.code}-{month}")
             return {"clinic": found.code, "month": month, "rows": rows}
@@ -194,9 +195,9 @@ def router(store: ReportingStore, queries: ReportQueries) -> APIRouter:
         from_: From, to: date, format: Format = "json",
     ) -> dict[str, Any] | Response:  # fmt: skip
         async def run() -> dict[str, Any] | Response:
+            fmt = exported(principal, format)
             code = access.district(principal, district)
             report = await queries.district_clinics(code, *months_of(from_, to))
-            fmt = exported(principal, format)
             name = f"puskesmas-{code}-{report['from']}-{report['to']}"
             return download([district_table(report)], fmt, name) if fmt else report
 
@@ -216,8 +217,7 @@ def router(store: ReportingStore, queries: ReportQueries) -> APIRouter:
     @api.post("/visits", response_model=None)
     async def record_visits(
         entry: VisitsEntry,
-        # Visits are clinic administration: the head and the operator hold that permission.
-        principal: Annotated[Principal, Depends(require(Action.USER_MANAGE))],
+        principal: Annotated[Principal, Depends(require(Action.VISITS_RECORD))],
     ) -> dict[str, Any] | Response:
         async def run() -> dict[str, Any]:
             found = await access.clinic(principal, entry.clinic)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from faststream_fastapi import FastStreamAPI
 
-from services.reporting import api, handlers, public_api
+from services.reporting import api, dashboard, handlers, public_api
 from services.reporting.reports import ReportQueries
 from services.reporting.service import ReportingService, ZoneBook
 from services.reporting.store import ReportingStore
@@ -20,5 +20,8 @@ def create_app(settings: Settings | None = None) -> FastStreamAPI:
     handlers.register(runtime.consumer, ReportingService(store, runtime.applier, zones))
     queries = ReportQueries(store, runtime.directory, zones)
     return runtime.asgi(
-        api.router(store, queries), public_api.router(queries), title="SIGAP reporting"
+        api.router(store, queries),
+        public_api.router(queries),
+        dashboard.router(queries, store, runtime.directory),
+        title="SIGAP reporting",
     )

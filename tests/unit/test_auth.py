@@ -135,6 +135,14 @@ def test_only_the_head_and_the_admin_manage_users_and_read_the_audit_log() -> No
         }
 
 
+def test_visits_are_entered_by_the_head_the_district_office_and_the_operator() -> None:
+    assert {r for r, actions in PERMISSIONS.items() if Action.VISITS_RECORD in actions} == {
+        Role.HEAD,
+        Role.DISTRICT,
+        Role.ADMIN,
+    }
+
+
 def test_a_clinic_principal_sees_only_its_clinic_and_a_district_one_only_its_district() -> None:
     district = Principal(user_id="d", role=Role.DISTRICT, district="banjarnegara")
     assert HEAD.sees_clinic("MDRJ1", "banjarnegara")
