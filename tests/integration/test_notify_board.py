@@ -12,7 +12,6 @@ import aio_pika
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-from pymongo import AsyncMongoClient
 
 from ops.seed import seed_demo
 from services.notify.digest import DigestMaker
@@ -27,28 +26,20 @@ from shared.events import (
     ComplaintResponded,
     ComplaintTriaged,
     ComplaintTriagedData,
-    Event,
     Reporter,
     RespondedData,
-    encode,
 )
 from shared.settings import Settings
 from shared.storage import create_client, database
+from tests.support.notify_harness import Mongo
+from tests.support.publishing import publish
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
-Mongo = AsyncMongoClient[dict[str, Any]]
 TEXT = (
     "Nama saya Siti Aminah, HP 0812-3456-7890, email siti.aminah@contoh.id. "
     "Petugas loket, Pak Budi Santoso, membentak saya. Hubungi +62 812 9876 5432."
 )
-
-
-async def publish(amqp: aio_pika.abc.AbstractRobustConnection, s: Settings, e: Event) -> None:
-    async with amqp.channel() as channel:
-        exchange = await channel.get_exchange(s.exchange_name)
-        message = aio_pika.Message(encode(e), delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
-        await exchange.publish(message, routing_key=e.routing_key)
 
 
 @pytest.fixture

@@ -12,11 +12,10 @@ import pytest
 
 from shared.auth import SESSION_COOKIE, Role
 from shared.events import Reporter
-from tests.integration.test_reporting_service import Reporting, received, reporting
+from tests.support.reporting_harness import Reporting, received
 from tests.unit.test_reporting_reports import HAND_DATA, survey
 
 pytestmark = pytest.mark.integration
-__all__ = ["reporting"]  # the fixture, shared with the reporting API tests
 
 OCTOBER = {"from": "2026-10", "to": "2026-10"}
 AT = datetime(2026, 10, 3, 2, 0, tzinfo=UTC)

@@ -9,10 +9,9 @@ import pytest
 
 from shared.auth import SESSION_COOKIE, Role
 from tests.integration.test_reporting_pages import sign_in
-from tests.integration.test_reporting_service import Reporting, reporting
+from tests.support.reporting_harness import Reporting
 
 pytestmark = pytest.mark.integration
-__all__ = ["reporting"]
 
 FORM = "/dasbor/kunjungan"
 

@@ -1,0 +1,35 @@
+"""Services that several integration test modules run: each fixture starts one in the test
+process against the test's own exchange and databases (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import aio_pika
+import pytest
+
+from shared.settings import Settings
+from tests.support.notify_harness import Mongo, Notify, running_notify
+from tests.support.reporting_harness import Reporting, running_reporting
+
+
+@pytest.fixture
+async def reporting(
+    settings: Settings, amqp: aio_pika.abc.AbstractRobustConnection, mongo: Any
+) -> AsyncIterator[Reporting]:
+    async with running_reporting(settings, amqp) as running:
+        yield running
+
+
+@pytest.fixture
+def start_notify(
+    settings: Settings, amqp: aio_pika.abc.AbstractRobustConnection, mongo: Mongo
+) -> Callable[..., contextlib.AbstractAsyncContextManager[Notify]]:
+    """Starts notify with ``replicas`` app instances, inside the test, as it needs."""
+
+    def start(replicas: int = 1) -> contextlib.AbstractAsyncContextManager[Notify]:
+        return running_notify(settings, amqp, mongo, replicas)
+
+    return start
