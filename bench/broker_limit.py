@@ -20,6 +20,7 @@ from typing import Any
 import aio_pika
 from pymongo import AsyncMongoClient
 
+from bench.infra import database
 from shared.events import Actor, ComplaintReceived, ComplaintReceivedData, Reporter, encode
 
 
@@ -44,7 +45,11 @@ def sample_event() -> bytes:
     )
 
 
-async def publish_rate(url: str, n: int, in_flight: int) -> float:
+def sample_size() -> int:
+    return len(sample_event())
+
+
+async def publish_rate(url: str, n: int, in_flight: int) -> tuple[float, float]:
     body = sample_event()
     connection = await aio_pika.connect(url)
     async with connection:
@@ -114,21 +119,30 @@ async def insert_rates(url: str, n: int) -> tuple[float, float]:
     return single, many
 
 
+async def limits(rabbitmq: str, mongodb: str, n: int) -> dict[str, float]:
+    """Every raw limit, in messages or documents per second."""
+    single, _ = await publish_rate(rabbitmq, n // 5, in_flight=1)
+    batched, consumed = await publish_rate(rabbitmq, n, in_flight=1000)
+    insert_one, insert_many = await insert_rates(mongodb, n // 5)
+    return {
+        "publish, awaiting each confirm": single,
+        "publish, 1,000 confirms in flight": batched,
+        "consume, manual ack, prefetch 300": consumed,
+        "database insert_one, one by one": insert_one,
+        "database insert_many, batches of 1,000": insert_many,
+    }
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rabbitmq", default="amqp://guest:guest@127.0.0.1:5672/")
-    parser.add_argument("--mongodb", default="mongodb://127.0.0.1:27018/?directConnection=true")
+    parser.add_argument("--mongodb", default=None, help="default: :27018, else started here")
     parser.add_argument("-n", type=int, default=5000)
     args = parser.parse_args()
     print(f"message size: {len(sample_event())} bytes")
-    rate, _ = await publish_rate(args.rabbitmq, args.n // 5, in_flight=1)
-    print(f"publish, awaiting each confirm:      {rate:8.0f} msg/s")
-    rate, consumed = await publish_rate(args.rabbitmq, args.n, in_flight=1000)
-    print(f"publish, 1000 confirms in flight:    {rate:8.0f} msg/s")
-    print(f"consume, manual ack, prefetch 300:   {consumed:8.0f} msg/s")
-    single, many = await insert_rates(args.mongodb, args.n // 5)
-    print(f"database insert_one, one by one:     {single:8.0f} docs/s")
-    print(f"database insert_many, batches of 1000:{many:7.0f} docs/s")
+    with database(args.mongodb) as mongodb:
+        for what, rate in (await limits(args.rabbitmq, mongodb, args.n)).items():
+            print(f"{what:<40} {rate:8,.0f}/s")
 
 
 if __name__ == "__main__":

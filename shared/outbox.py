@@ -6,6 +6,7 @@ publish is harmless)."""
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -18,12 +19,17 @@ from shared.storage import Database
 
 log = get_logger(__name__)
 COLLECTION = "outbox"
+# Staged events kept in memory for their publish after the commit; more means aborted leftovers.
+STAGED_IN_MEMORY = 10_000
 
 
 class Outbox:
     def __init__(self, db: Database, publisher: Publisher) -> None:
         self._collection = db[COLLECTION]
         self._publisher = publisher
+        # What this process staged, by event id: published right after the commit without
+        # reading it back. The database copy stays the truth the relay works from.
+        self._staged: OrderedDict[str, Event] = OrderedDict()
 
     async def stage(self, session: AsyncClientSession, events: Sequence[Event]) -> None:
         if not events:
@@ -43,9 +49,18 @@ class Outbox:
             ],
             session=session,
         )
+        for event in events:
+            self._staged[str(event.event_id)] = event
+        while len(self._staged) > STAGED_IN_MEMORY:  # left by transactions that aborted
+            self._staged.popitem(last=False)
 
     async def publish(self, event_ids: Sequence[str]) -> int:
         """Publish the given staged events now (right after their transaction committed)."""
+        if not event_ids:
+            return 0
+        staged = [self._staged.pop(event_id, None) for event_id in event_ids]
+        if all(event is not None for event in staged):
+            return await self._publish_events([event for event in staged if event is not None])
         cursor = self._collection.find({"_id": {"$in": list(event_ids)}, "published": False})
         return await self._publish_documents([doc async for doc in cursor])
 
@@ -75,9 +90,21 @@ class Outbox:
             await asyncio.sleep(interval_seconds)
 
     async def _publish_documents(self, documents: list[dict[str, object]]) -> int:
-        for doc in sorted(documents, key=lambda d: d["created_at"]):  # type: ignore[arg-type,return-value]
-            await self._publisher.publish(decode(str(doc["body"]).encode()))
-            await self._collection.update_one(
-                {"_id": doc["_id"]}, {"$set": {"published": True, "published_at": utc_now()}}
-            )
-        return len(documents)
+        ordered = sorted(documents, key=lambda d: d["created_at"])  # type: ignore[arg-type,return-value]
+        return await self._publish_events([decode(str(doc["body"]).encode()) for doc in ordered])
+
+    async def _publish_events(self, events: Sequence[Event]) -> int:
+        """Publish in order, each confirmed; then mark what was confirmed, in one write (a
+        crash before the mark means a second publish later, which consumers absorb)."""
+        confirmed: list[str] = []
+        try:
+            for event in events:
+                await self._publisher.publish(event)
+                confirmed.append(str(event.event_id))
+        finally:
+            if confirmed:
+                await self._collection.update_many(
+                    {"_id": {"$in": confirmed}},
+                    {"$set": {"published": True, "published_at": utc_now()}},
+                )
+        return len(events)

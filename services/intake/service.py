@@ -9,14 +9,17 @@ half-exists and the sender's retry starts afresh.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from services.intake.clinics import ClinicCache
 from services.intake.domain.contacts import contact_key
 from services.intake.domain.sms import normalise_phone
 from services.intake.domain.tracking import generate_pin, generate_tracking_number, hash_pin
@@ -35,10 +38,14 @@ from shared.events import (
     utc_now,
 )
 from shared.events.complaints import Channel
+from shared.logging import get_logger
 from shared.messaging import Publisher
 
 # A claim on a provider message left "pending" this long is assumed abandoned by a crash.
 STALE_CLAIM = timedelta(minutes=2)
+# How long the writes that record a confirmed publish are retried through a database outage.
+AFTER_CONFIRM_SECONDS = 20.0
+log = get_logger(__name__)
 
 
 class InvalidFieldError(ValueError):
@@ -80,6 +87,7 @@ class IntakeService:
         pin_pepper: bytes,
     ) -> None:
         self._directory = directory
+        self._clinics = ClinicCache(directory)
         self._store = store
         self._publisher = publisher
         self._base_url = public_base_url.rstrip("/")
@@ -105,7 +113,7 @@ class IntakeService:
         return await self._directory.clinics()
 
     async def clinic(self, code: str, field: str = "clinic") -> Clinic:
-        clinic = await self._directory.clinic(code.strip().upper())
+        clinic = await self._clinics.clinic(code.strip().upper())
         if clinic is None:
             raise InvalidFieldError(field, f"Puskesmas '{code}' tidak dikenal")
         return clinic
@@ -168,7 +176,9 @@ class IntakeService:
                 await self._store.release_inbound(inbound_key)
             raise
         if inbound_key is not None:
-            await self._store.complete_inbound(inbound_key, receipt.tracking_number)
+            await after_confirm(
+                lambda: self._store.complete_inbound(inbound_key, receipt.tracking_number)
+            )
         return receipt
 
     async def claim(self, key: str, now: datetime) -> None:
@@ -233,7 +243,7 @@ class IntakeService:
             # Not accepted: free the number so nothing half-exists; the sender retries.
             await self._store.release(tracking_number)
             raise
-        await self._store.mark_published(tracking_number)
+        await after_confirm(lambda: self._store.mark_published(tracking_number))
         return Receipt(
             tracking_number=tracking_number,
             pin=pin,
@@ -252,6 +262,22 @@ class IntakeService:
                 continue  # about one in millions: draw again
             return number
         raise RuntimeError("could not draw a free tracking number")
+
+
+async def after_confirm(write: Callable[[], Awaitable[None]]) -> None:
+    """A write recording a publish the broker has confirmed. Retried through a short database
+    outage: failing now would make the sender submit the same complaint a second time."""
+    deadline = time.monotonic() + AFTER_CONFIRM_SECONDS
+    delay = 0.2
+    while True:
+        try:
+            return await write()
+        except PyMongoError:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("intake.after_confirm_write_retried")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
 
 
 def identity_of(anonymous: bool, confidential: bool) -> IdentityLevel:

@@ -2,26 +2,38 @@
 
 * ``submissions`` — one document per tracking number, reserved (unique ``_id``) before the
   event is published and marked published after the broker confirmed it; it keeps the PIN's
-  hash and the complainant's view of the progress (status, unit, dates, reply).
+  hash and the complainant's view of the progress (status, unit, dates, reply), and whether
+  the answer to the closing question is awaited (``feedback``: ``awaited``/``answered``).
 * ``inbound`` — one document per provider message (WhatsApp message id, SMS MessageSid, a slip
   of a box opening…), claimed before publishing so that a redelivery creates nothing new.
 * ``pin_failures`` — wrong PINs per tracking number, expiring (TTL index).
 * ``suggestion_box_openings`` — each opening of the suggestion box, recorded as one batch.
+
+Reservations and "published" marks of concurrent requests are written together (group
+commit, :class:`GroupWrite`): the database, not intake, limits the public form, and one
+``insert_many`` of twenty documents costs it about what two ``insert_one`` do. Every caller
+still waits for the write that holds its document.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from pymongo.asynchronous.client_session import AsyncClientSession
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, WriteError
 
 from shared.storage import Database, Document
 
 ClaimState = Literal["new", "done", "busy"]
+T = TypeVar("T")
+# What a group write answers each of its items: None when written, else the item's error.
+Outcomes = Sequence[BaseException | None]
+DUPLICATE_KEY = 11000
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +42,58 @@ class Claim:
     tracking_number: str | None = None  # of the complaint already made from it ("done")
 
 
+class GroupWrite(Generic[T]):
+    """One write for the items of concurrent callers: the first caller's item is written at
+    once, and items arriving while a write is in flight go together in the next one. Each
+    caller returns (or raises its item's error) only after the write that held its item."""
+
+    def __init__(self, write: Callable[[list[T]], Awaitable[Outcomes]], limit: int = 500) -> None:
+        self._write = write
+        self._limit = limit
+        self._waiting: list[tuple[T, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def __call__(self, item: T) -> None:
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._drain())
+        await future
+
+    async def _drain(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[: self._limit], self._waiting[self._limit :]
+            outcomes: Outcomes
+            try:
+                outcomes = await self._write([item for item, _ in batch])
+            except BaseException as exc:  # every caller of the batch gets the failure
+                outcomes = [exc] * len(batch)
+                if not isinstance(exc, Exception):
+                    _settle(batch, outcomes)
+                    raise
+            _settle(batch, outcomes)
+
+
+def _settle(batch: list[tuple[T, asyncio.Future[None]]], outcomes: Outcomes) -> None:
+    for (_, future), outcome in zip(batch, outcomes, strict=True):
+        if future.done():  # the caller went away; the write stands
+            continue
+        if isinstance(outcome, asyncio.CancelledError):
+            future.cancel()
+        elif outcome is None:
+            future.set_result(None)
+        else:
+            future.set_exception(outcome)
+
+
 class SubmissionStore:
     def __init__(self, db: Database) -> None:
         self._submissions = db["submissions"]
         self._inbound = db["inbound"]
         self._failures = db["pin_failures"]
         self._openings = db["suggestion_box_openings"]
+        self._insert = GroupWrite(self._insert_submissions)
+        self._mark = GroupWrite(self._mark_published)
 
     # --- tracking numbers ---------------------------------------------------------------
 
@@ -48,7 +106,7 @@ class SubmissionStore:
         view: dict[str, Any] | None = None,
     ) -> None:
         """Insert under the unique tracking number; raises DuplicateKeyError when taken."""
-        await self._submissions.insert_one(
+        await self._insert(
             {
                 **(view or {}),
                 "_id": tracking_number,
@@ -60,7 +118,37 @@ class SubmissionStore:
         )
 
     async def mark_published(self, tracking_number: str) -> None:
-        await self._submissions.update_one({"_id": tracking_number}, {"$set": {"published": True}})
+        await self._mark(tracking_number)
+
+    async def _insert_submissions(self, documents: list[Document]) -> Outcomes:
+        try:
+            await self._submissions.insert_many(documents, ordered=False)
+        except BulkWriteError as exc:  # some were refused (a taken number): only they fail
+            outcomes: list[BaseException | None] = [None] * len(documents)
+            for error in exc.details.get("writeErrors", []):
+                kind = DuplicateKeyError if error.get("code") == DUPLICATE_KEY else WriteError
+                outcomes[error["index"]] = kind(error.get("errmsg", ""), error.get("code"), error)
+            return await self._ours_after_all(documents, outcomes)
+        return [None] * len(documents)
+
+    async def _ours_after_all(self, documents: list[Document], outcomes: Outcomes) -> Outcomes:
+        """A number "taken" by the very document being inserted is ours: the driver retries a
+        write whose reply was lost, and the first attempt may have landed."""
+        taken = [doc["_id"] for doc, out in zip(documents, outcomes, strict=True) if out]
+        cursor = self._submissions.find({"_id": {"$in": taken}}, {"complaint_id": 1})
+        owners = {doc["_id"]: doc["complaint_id"] async for doc in cursor}
+        return [
+            None
+            if isinstance(out, DuplicateKeyError) and owners.get(doc["_id"]) == doc["complaint_id"]
+            else out
+            for doc, out in zip(documents, outcomes, strict=True)
+        ]
+
+    async def _mark_published(self, tracking_numbers: list[str]) -> Outcomes:
+        await self._submissions.update_many(
+            {"_id": {"$in": tracking_numbers}}, {"$set": {"published": True}}
+        )
+        return [None] * len(tracking_numbers)
 
     async def release(self, tracking_number: str) -> None:
         await self._submissions.delete_one({"_id": tracking_number, "published": False})
@@ -83,6 +171,39 @@ class SubmissionStore:
             .limit(1)
         )
         return next(iter(await cursor.to_list()), None)
+
+    async def awaiting_feedback(self, clinic: str, reporter_key: str) -> Document | None:
+        """The latest closed complaint of this complainant at ``clinic`` whose closing message
+        (asking whether the answer helped) was sent and has no answer yet."""
+        cursor = (
+            self._submissions.find(
+                {
+                    "reporter_key": reporter_key,
+                    "clinic": clinic,
+                    "status": "closed",
+                    "feedback": "awaited",
+                    "published": True,
+                }
+            )
+            .sort("feedback_asked_at", -1)
+            .limit(1)
+        )
+        return next(iter(await cursor.to_list()), None)
+
+    async def await_feedback(
+        self, complaint_id: uuid.UUID, at: datetime, session: AsyncClientSession
+    ) -> None:
+        """The closing question was sent: its answer is awaited from now on."""
+        await self._submissions.update_one(
+            {"complaint_id": complaint_id, "published": True},
+            {"$set": {"feedback": "awaited", "feedback_asked_at": at}},
+            session=session,
+        )
+
+    async def feedback_answered(self, tracking_number: str) -> None:
+        await self._submissions.update_one(
+            {"_id": tracking_number}, {"$set": {"feedback": "answered"}}
+        )
 
     async def record_progress(
         self,

@@ -5,6 +5,12 @@ reporter reduced to its masked form, contacts in free text masked) in the same t
 its effect. A complaint event then recomputes its complaint's fact from the log and hands the
 aggregates the difference between the new and the previous fact; a survey or notification event
 adds its own contribution. The applier makes a redelivered event a no-op.
+
+The aggregates are few hot documents (a clinic's month, its district's): events' transactions
+that all updated them conflicted and retried. So an event's transaction only *inserts* its
+share (``pending_contributions``), and a fold adds the pending shares in one transaction per
+batch; the handler returns after a fold that began after its commit, so an acknowledged event
+is counted, and a share left by a crash is folded by the redelivery (or by any later event).
 """
 
 from __future__ import annotations
@@ -27,7 +33,13 @@ from services.reporting.domain.contributions import (
 from services.reporting.domain.facts import LoggedEvent, project
 from services.reporting.domain.register import mask_contacts, mask_reporter
 from services.reporting.domain.stats import month_key
-from services.reporting.store import FactConflictError, ReportingStore, fact_document, log_document
+from services.reporting.store import (
+    FOLD_BATCH,
+    FactConflictError,
+    ReportingStore,
+    fact_document,
+    log_document,
+)
 from shared.directory import Directory
 from shared.events import ComplaintReceived, Event, SurveySubmitted
 from shared.idempotency import Effect, IdempotentApplier
@@ -84,14 +96,26 @@ class ReportingService:
         self._store = store
         self._applier = applier
         self._zones = zones
-        # Every event updates the same few aggregate documents (a clinic's and its district's);
-        # applied concurrently, their transactions conflict and retry over and over. One at a
-        # time per process is far faster than a storm of conflicts.
-        self._one_at_a_time = asyncio.Lock()
+        self._folding = asyncio.Lock()  # one fold at a time in this process
+        self._fold_requests = 0  # requests so far, numbered
+        self._folded_up_to = 0  # every request up to this number is covered by a fold
 
     async def _apply(self, event: Event, effect: Effect) -> None:
-        async with self._one_at_a_time:
-            await self._applier.apply(event, effect)
+        await self._applier.apply(event, effect)
+        await self._fold()  # also after a duplicate: its share may be what a crash left
+
+    async def _fold(self) -> None:
+        """Fold everything pending, unless a fold that began after this call already did."""
+        self._fold_requests += 1
+        request = self._fold_requests
+        async with self._folding:
+            if self._folded_up_to >= request:
+                return
+            covered = self._fold_requests  # a fold starting now covers every request so far
+            async with self._store.db.client.start_session() as session:
+                while await session.with_transaction(self._store.fold) == FOLD_BATCH:
+                    pass
+            self._folded_up_to = covered
 
     async def record_complaint_event(self, event: Event) -> None:
         """Log a complaint event and bring its complaint's fact and the aggregates up to date."""
@@ -110,7 +134,7 @@ class ReportingService:
             month = month_key(fact.received_at, zone) if fact.received_at else None
             document = fact_document(fact, month, to_storable(new))
             await self._store.save_fact(session, document, previous["rev"] if previous else None)
-            await self._store.add(session, difference(new, old))
+            await self._store.stage(session, str(event.event_id), difference(new, old))
             return ()
 
         for attempt in range(1, _FACT_RETRIES + 1):
@@ -127,7 +151,7 @@ class ReportingService:
 
         async def effect(session: AsyncClientSession) -> Sequence[Event]:
             await self._store.append_log(session, log_document(logged, "survey", None))
-            await self._store.add(session, survey_contributions(logged))
+            await self._store.stage(session, str(event.event_id), survey_contributions(logged))
             return ()
 
         await self._apply(event, effect)
@@ -138,7 +162,8 @@ class ReportingService:
 
         async def effect(session: AsyncClientSession) -> Sequence[Event]:
             await self._store.append_log(session, log_document(logged, "notification", None))
-            await self._store.add(session, notification_contributions(logged, zone))
+            contributions = notification_contributions(logged, zone)
+            await self._store.stage(session, str(event.event_id), contributions)
             return ()
 
         await self._apply(event, effect)

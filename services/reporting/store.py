@@ -20,6 +20,9 @@ from services.reporting.domain.contributions import (
     MONTHLY,
     NOW,
     Contributions,
+    add_into,
+    from_storable,
+    to_storable,
 )
 from services.reporting.domain.facts import ComplaintFact, LoggedEvent
 from shared.storage import Database
@@ -27,7 +30,11 @@ from shared.storage import Database
 EVENT_LOG = "event_log"
 FACTS = "complaint_facts"
 VISITS = "visits"
-AGGREGATES = COLLECTIONS
+# Each event's share of the aggregates, written with the event and folded in batches (see
+# ReportingStore.fold). A rebuild drops it with the aggregates it would have been added to.
+PENDING = "pending_contributions"
+AGGREGATES = (*COLLECTIONS, PENDING)
+FOLD_BATCH = 500
 Session = AsyncClientSession | None
 
 
@@ -116,6 +123,27 @@ class ReportingStore:
                 upsert=True,
                 session=session,
             )
+
+    async def stage(self, session: Session, event_id: str, contributions: Contributions) -> None:
+        """Keep an event's share of the aggregates until a fold adds it. Inserting (never
+        updating a shared document) lets the events' transactions run side by side."""
+        if contributions:
+            doc = {"_id": event_id, "items": to_storable(contributions)}
+            await self.db[PENDING].insert_one(doc, session=session)
+
+    async def fold(self, session: Session) -> int:
+        """Add a batch of pending shares to the aggregates — one ``$inc`` per aggregate
+        document — and delete them, in the caller's transaction: each share counts once."""
+        cursor = self.db[PENDING].find({}, session=session).limit(FOLD_BATCH)
+        pending = [doc async for doc in cursor]
+        if not pending:
+            return 0
+        total: Contributions = {}
+        add_into(total, *(from_storable(doc["items"]) for doc in pending))
+        await self.add(session, total)
+        ids = [doc["_id"] for doc in pending]
+        await self.db[PENDING].delete_many({"_id": {"$in": ids}}, session=session)
+        return len(pending)
 
     async def set_visits(self, district: str, clinic: str, month: str, visits: int) -> None:
         await self._visits.replace_one(

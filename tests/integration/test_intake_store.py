@@ -1,11 +1,14 @@
-"""Intake's claims on provider message ids, against the real database."""
+"""Intake's claims on provider message ids and its grouped writes, against the real database."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from pymongo.errors import DuplicateKeyError
 
 from services.intake.store import SubmissionStore
 from shared.settings import Settings
@@ -68,3 +71,33 @@ async def test_wrong_pins_are_counted_within_their_window(store: SubmissionStore
     assert await store.pin_failures("MDRJ1-2611-ABCD-EFGH", later) == 0
     await store.add_pin_failure("MDRJ1-2611-ABCD-EFGH", later, window)
     assert await store.pin_failures("MDRJ1-2611-ABCD-EFGH", later) == 1
+
+
+async def test_concurrent_reservations_are_all_stored_and_a_taken_number_fails_alone(
+    store: SubmissionStore,
+) -> None:
+    now = datetime.now(UTC)
+    await store.reserve("MDRJ1-2611-TAKN-AAAA", uuid.uuid4(), "MDRJ1", now)
+    numbers = [f"MDRJ1-2611-CONC-{i:04d}" for i in range(30)]
+    outcomes = await asyncio.gather(
+        *(store.reserve(n, uuid.uuid4(), "MDRJ1", now) for n in numbers),
+        store.reserve("MDRJ1-2611-TAKN-AAAA", uuid.uuid4(), "MDRJ1", now),
+        return_exceptions=True,
+    )
+    assert outcomes[:-1] == [None] * 30
+    assert isinstance(outcomes[-1], DuplicateKeyError)
+    await asyncio.gather(*(store.mark_published(n) for n in numbers))
+    for number in numbers:
+        assert await store.published_submission(number) is not None
+    assert await store.published_submission("MDRJ1-2611-TAKN-AAAA") is None
+
+
+async def test_a_reservation_written_again_for_the_same_complaint_stands(
+    store: SubmissionStore,
+) -> None:
+    # What a driver retry of a write that had landed looks like to the store.
+    now, complaint_id = datetime.now(UTC), uuid.uuid4()
+    await store.reserve("MDRJ1-2611-RTRY-AAAA", complaint_id, "MDRJ1", now)
+    await store.reserve("MDRJ1-2611-RTRY-AAAA", complaint_id, "MDRJ1", now)
+    with pytest.raises(DuplicateKeyError):
+        await store.reserve("MDRJ1-2611-RTRY-AAAA", uuid.uuid4(), "MDRJ1", now)

@@ -77,11 +77,13 @@ _PERIOD_CONFUSIONS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _TAIL_LENGTH = 4 + RANDOM_LENGTH + 1  # YYMM, random part, check character
 
 _PIN_SCHEME = "scrypt"
-# N = 2**12 (4 MiB, ~10 ms) rather than 2**14: every accepted submission hashes a PIN on
-# the request path, and 2**14 (~40 ms of a core each) would cap intake near 50 submissions/s
-# on two cores. The pepper, not the cost, is what protects a leaked table of 6-digit PINs,
-# and online guessing is throttled per tracking number. Old hashes keep their own N.
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**12, 8, 1
+# N = 2**10, r = 8 (1 MiB, ~2.3 ms of a core): every accepted submission hashes a PIN on the
+# request path, and at 2**12 scrypt was over half of intake's CPU (docs/benchmarks.md). No cost
+# protects a 6-digit PIN from someone holding its hash and the pepper (10**6 guesses: ~40
+# core-minutes here, ~3 core-hours at 2**12); the pepper, kept out of the database, protects a
+# leaked table, and online guessing is throttled. Salt and memory-hardness stay. Stored hashes
+# carry their own N, so older ones still verify.
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**10, 8, 1
 _SCRYPT_MAXMEM = 64 * 1024 * 1024  # refuses stored hashes that would demand more
 _SALT_BYTES = 16
 _KEY_BYTES = 32
