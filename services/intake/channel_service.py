@@ -61,7 +61,7 @@ _SMS_STATUS: dict[str, WireStatus] = {
 class WebhookOutcome:
     accepted: list[str] = field(default_factory=list)  # tracking numbers
     duplicates: int = 0
-    replies: int = 0  # answers to the team's question on a waiting complaint
+    replies: int = 0  # answers to the team's question or to the closing question
     skipped: int = 0
     receipts: int = 0
 
@@ -92,6 +92,7 @@ class ChannelService:
                     clinic,
                     _whatsapp_phone(message),
                     draft.text,
+                    channel="whatsapp",
                     actor=WHATSAPP,
                     correlation_id=correlation_id,
                     inbound_key=key,
@@ -145,6 +146,7 @@ class ChannelService:
                 clinic,
                 sms.from_number,
                 draft.text,
+                channel="sms",
                 actor=SMS,
                 correlation_id=correlation_id,
                 inbound_key=f"sms:{sms.message_sid}",

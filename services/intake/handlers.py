@@ -1,4 +1,5 @@
-"""Intake's subscribers: triage's state changes keep the complainant's tracking view current."""
+"""Intake's subscribers: triage's state changes keep the complainant's tracking view current;
+notify's sent closing message makes intake await the answer to its question."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from shared.events import (
     ComplaintTriaged,
     ComplaintWaitingReporter,
     Event,
+    NotificationSent,
 )
 from shared.messaging import EventConsumer
 
@@ -38,3 +40,7 @@ def register(consumer: EventConsumer, tracking: TrackingService) -> None:
 
     for model in TRACKED:
         consumer.handles(model)(on_progress)
+
+    @consumer.handles(NotificationSent)
+    async def on_notification_sent(event: NotificationSent) -> None:
+        await tracking.closing_message_sent(event)

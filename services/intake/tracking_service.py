@@ -24,8 +24,10 @@ from services.intake.domain.tracking import (
 from services.intake.schemas import ComplaintView
 from services.intake.store import SubmissionStore
 from shared.events import (
+    CLOSING_TEMPLATE,
     ClosedData,
     Event,
+    NotificationSent,
     ReasonData,
     RespondedData,
     WaitingReporterData,
@@ -95,6 +97,21 @@ class TrackingService:
 
         async def effect(session: AsyncClientSession) -> Sequence[Event]:
             await self._store.record_progress(tracking_number, event.occurred_at, changes, session)
+            return []
+
+        await self._applier.apply(event, effect)
+
+    async def closing_message_sent(self, event: NotificationSent) -> None:
+        """The complainant was asked over WhatsApp or SMS whether the answer helped: their
+        YA/TIDAK over that number is awaited."""
+        data, complaint_id = event.data, event.data.complaint_id
+        if data.template != CLOSING_TEMPLATE or data.recipient_kind != "reporter":
+            return
+        if complaint_id is None or data.channel not in ("whatsapp", "sms"):
+            return
+
+        async def effect(session: AsyncClientSession) -> Sequence[Event]:
+            await self._store.await_feedback(complaint_id, event.occurred_at, session)
             return []
 
         await self._applier.apply(event, effect)

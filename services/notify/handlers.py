@@ -8,6 +8,7 @@ from shared.events import (
     ComplaintClosed,
     ComplaintDeadlineMissed,
     ComplaintEscalated,
+    ComplaintFeedbackReceived,
     ComplaintPlanRecorded,
     ComplaintReceived,
     ComplaintReporterReplied,
@@ -48,6 +49,10 @@ def register(consumer: EventConsumer, service: NotifyService) -> None:
     @consumer.handles(ComplaintReporterReplied)
     async def on_reporter_replied(event: ComplaintReporterReplied) -> None:
         await service.reporter_replied(event)
+
+    @consumer.handles(ComplaintFeedbackReceived)
+    async def on_feedback_received(event: ComplaintFeedbackReceived) -> None:
+        await service.feedback_received(event)
 
     @consumer.handles(ComplaintResponded)
     async def on_complaint_responded(event: ComplaintResponded) -> None:

@@ -25,6 +25,7 @@ from shared.events import (
     ComplaintClosed,
     ComplaintDeadlineMissed,
     ComplaintEscalated,
+    ComplaintFeedbackReceived,
     ComplaintPlanRecorded,
     ComplaintReceived,
     ComplaintReporterReplied,
@@ -122,15 +123,25 @@ class NotifyService:
 
     async def reporter_replied(self, event: ComplaintReporterReplied) -> None:
         """A reply reopens WhatsApp's 24-hour window for free-form messages."""
-        complaint = await self._known(event.data.complaint_id)
-        if complaint.get("source_channel") != "whatsapp":
+        await self._inbound(event, event.data.complaint_id, came_over_whatsapp=True)
+
+    async def feedback_received(self, event: ComplaintFeedbackReceived) -> None:
+        """So does the YA/TIDAK to the closing question, when it came over WhatsApp."""
+        whatsapp = event.data.channel == "whatsapp"
+        await self._inbound(event, event.data.complaint_id, came_over_whatsapp=whatsapp)
+
+    async def _inbound(
+        self, event: Event, complaint_id: uuid.UUID, *, came_over_whatsapp: bool
+    ) -> None:
+        complaint = await self._known(complaint_id)
+        if complaint.get("source_channel") != "whatsapp" or not came_over_whatsapp:
             return
         at = event.occurred_at
 
         async def effect(session: AsyncClientSession) -> Sequence[Event]:
             await self._store.update_complaint(
                 session,
-                event.data.complaint_id,
+                complaint_id,
                 {"last_inbound_at": at},
                 later_than=("last_inbound_at", at),
             )

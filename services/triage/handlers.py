@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.triage.service import TriageService
-from shared.events import ComplaintReceived, ComplaintReporterReplied
+from shared.events import ComplaintFeedbackReceived, ComplaintReceived, ComplaintReporterReplied
 from shared.messaging import EventConsumer
 
 
@@ -15,3 +15,7 @@ def register(consumer: EventConsumer, service: TriageService) -> None:
     @consumer.handles(ComplaintReporterReplied)
     async def on_reporter_replied(event: ComplaintReporterReplied) -> None:
         await service.reporter_replied(event)
+
+    @consumer.handles(ComplaintFeedbackReceived)
+    async def on_feedback_received(event: ComplaintFeedbackReceived) -> None:
+        await service.feedback_received(event)

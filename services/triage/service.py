@@ -1,7 +1,7 @@
 """Triage use cases: register a received complaint with its automatic triage, take the
-complainant's reply, run a staff command, and check one complaint's deadlines. Each loads the
-aggregate, calls the domain, saves with a version check and emits its events through the
-outbox, in one transaction."""
+complainant's reply and their answer to the closing question, run a staff command, and check
+one complaint's deadlines. Each loads the aggregate, calls the domain, saves with a version
+check and emits its events through the outbox, in one transaction."""
 
 from __future__ import annotations
 
@@ -23,7 +23,13 @@ from services.triage.domain.similarity import (
 )
 from services.triage.store import ComplaintStore, StaleComplaintError
 from services.triage.wire import Cause, to_wire
-from shared.events import ComplaintReceived, ComplaintReporterReplied, Event, utc_now
+from shared.events import (
+    ComplaintFeedbackReceived,
+    ComplaintReceived,
+    ComplaintReporterReplied,
+    Event,
+    utc_now,
+)
 from shared.idempotency import IdempotentApplier
 
 Classifier = Callable[[str], Classification]
@@ -136,6 +142,27 @@ class TriageService:
             else:
                 complaint.record_reporter_message(text=event.data.text, actor=actor, now=now)
             await self._store.save(session, complaint, version)
+            return []
+
+        await self._applier.apply(event, effect)
+
+    async def feedback_received(self, event: ComplaintFeedbackReceived) -> None:
+        """The complainant answered the closing question: kept on the complaint once. An
+        unknown complaint is retried (its receipt may still come)."""
+        data = event.data
+
+        async def effect(session: AsyncClientSession) -> Sequence[Event]:
+            complaint = await self._store.get(data.complaint_id)
+            if complaint is None:
+                raise ComplaintNotFoundError(str(data.complaint_id))
+            version = complaint.version
+            actor = domain.Actor(event.actor.id or "pelapor", domain.Role.SYSTEM, "Pelapor")
+            channel = domain.Channel(data.channel)
+            complaint.record_feedback(
+                helped=data.helped, channel=channel, actor=actor, now=event.occurred_at
+            )
+            if complaint.version != version:
+                await self._store.save(session, complaint, version)
             return []
 
         await self._applier.apply(event, effect)

@@ -93,6 +93,7 @@ def detail(doc: dict[str, Any], principal: Principal, now: datetime) -> dict[str
         "plan": doc.get("plan"),
         "reply": doc.get("reply"),
         "satisfied": doc.get("satisfied"),
+        "feedback": doc.get("feedback"),  # the complainant's YA/TIDAK to the closing message
         "paused_at": doc.get("paused_at"),
         "history": doc.get("history", []),
     }

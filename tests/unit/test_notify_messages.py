@@ -1,4 +1,4 @@
-"""Message templates (Indonesian, operator-editable, per clinic) and the closing answer."""
+"""Message templates (Indonesian, operator-editable, per clinic)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 
 from services.notify.domain.messages import (
     channel_label,
-    interpret_feedback_answer,
     local_time_label,
     parse_template,
     placeholders,
@@ -95,25 +94,6 @@ def test_a_typo_in_an_edited_template_shows_instead_of_failing() -> None:
 def test_whatsapp_template_parameter_is_one_line() -> None:
     assert single_line("a\n\tb     c\n") == "a b c"
     assert len(single_line("x" * 2000)) == 1024
-
-
-@pytest.mark.parametrize(
-    ("reply", "answer"),
-    [
-        ("YA", True),
-        ("ya, membantu", True),
-        ("Iya sangat membantu!", True),
-        ("TIDAK", False),
-        ("tidak membantu", False),
-        ("gak", False),
-        ("kurang membantu", False),
-        ("Kapan obatnya datang? Saya sudah menunggu dua minggu di rumah", None),
-        ("", None),
-        ("Terima kasih", None),
-    ],
-)
-def test_closing_answer_is_read_from_ya_or_tidak(reply: str, answer: bool | None) -> None:
-    assert interpret_feedback_answer(reply) is answer
 
 
 def test_times_are_shown_in_the_clinics_zone() -> None:

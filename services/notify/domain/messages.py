@@ -1,5 +1,4 @@
-"""Message texts: operator-editable templates filled with a complaint's values, and the
-complainant's answer to the closing question.
+"""Message texts: operator-editable templates filled with a complaint's values.
 
 A template file is a title line (the e-mail subject), a blank line, and the body. Values are
 written ``$nomor_tiket`` or ``${nomor_tiket}``; an unknown name stays as it is written, so a
@@ -35,24 +34,6 @@ CHANNEL_LABELS = {
 }
 # A WhatsApp template parameter may not hold newlines, tabs or more than 4 spaces in a row.
 WHATSAPP_PARAMETER_MAX = 1024
-YES_WORDS = frozenset({"ya", "iya", "y", "yes", "sudah", "membantu", "puas", "ok", "oke"})
-NO_WORDS = frozenset(
-    {
-        "tidak",
-        "tdk",
-        "tak",
-        "gak",
-        "ga",
-        "nggak",
-        "ngga",
-        "enggak",
-        "no",
-        "n",
-        "belum",
-        "blm",
-        "kurang",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,19 +83,6 @@ def kind_label(kind: str | None) -> str:
 
 def channel_label(channel: str | None) -> str:
     return CHANNEL_LABELS.get(channel or "", channel or "-")
-
-
-def interpret_feedback_answer(text: str) -> bool | None:
-    """The answer to "Apakah jawaban kami membantu?": True for YA, False for TIDAK, None when
-    the reply is neither (then it is ordinary feedback, not an answer)."""
-    words = re.findall(r"[a-z]+", text.casefold())
-    if not words or len(words) > 6:
-        return None
-    if words[0] in NO_WORDS:
-        return False
-    if words[0] in YES_WORDS:
-        return True
-    return None
 
 
 ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}

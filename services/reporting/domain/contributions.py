@@ -123,6 +123,8 @@ def fact_contributions(fact: ComplaintFact, zone: tzinfo) -> Contributions:
             now[flag] = 1
     if fact.satisfied is not None and fact.status == "closed":
         monthly[f"satisfied.{'yes' if fact.satisfied else 'no'}"] = 1
+    if fact.helped is not None:
+        monthly[f"helped.{'yes' if fact.helped else 'no'}"] = 1
     return _monthly(fact.district, fact.clinic, month, monthly) | _now(
         fact.district, fact.clinic, now
     )

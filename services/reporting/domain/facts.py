@@ -16,6 +16,7 @@ Definitions the reports use:
 - deadline *missed*: a ``complaint.deadline_missed`` of that kind was raised at any time;
   *met*: the step was done (triaged for the triage deadline, answered for the answer deadline)
   and no miss of that kind was raised.
+- *helped*: the complainant's last answer (YA/TIDAK) to "Apakah jawaban kami membantu?".
 - *open*: neither closed nor rejected. *overdue*: open, not answered and not waiting on the
   complainant, with a deadline missed since the last reopening.
 """
@@ -44,6 +45,7 @@ WORKFLOW_ORDER: Final[dict[str, int]] = {
     "complaint.closed": 10,
     "complaint.reopened": 11,
     "complaint.rejected": 12,
+    "complaint.feedback_received": 13,
 }
 _STATUS_AFTER: Final[dict[str, str]] = {
     "complaint.received": "received",
@@ -117,6 +119,7 @@ class ComplaintFact:
     closed_at: datetime | None = None
     close_reason: str | None = None
     satisfied: bool | None = None
+    helped: bool | None = None  # the complainant's last YA/TIDAK to the closing question
     rejected_reason: str | None = None
     plan: Plan | None = None
     missed: set[str] = field(default_factory=set)
@@ -211,6 +214,9 @@ def _apply(fact: ComplaintFact, event: LoggedEvent, paused_from: list[str]) -> N
         fact.reopened += 1
     elif event.type == "complaint.rejected":
         fact.rejected_reason = data.get("reason")
+    elif event.type == "complaint.feedback_received":
+        fact.helped = bool(data.get("helped"))
+        return  # an answer after closing changes no status
     if event.type in _STATUS_AFTER:
         fact.status = _STATUS_AFTER[event.type]
 

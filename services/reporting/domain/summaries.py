@@ -93,7 +93,15 @@ def month_row(month: str, totals: Mapping[str, int], visits: int | None) -> dict
         "response_rate": _text(deadline_rate(met, missed)),
         "visits": visits,
         "per_1000_visits": _text(complaints_per_1000_visits(received, visits)) if visits else None,
+        "helped_share": helped_answers(totals)["share"],
     }
+
+
+def helped_answers(totals: Mapping[str, int]) -> dict[str, Any]:
+    """The complainants' answers to "Apakah jawaban kami membantu?": YA, TIDAK and the share
+    of YA in percent (``None`` without answers)."""
+    yes, no = totals.get("helped.yes", 0), totals.get("helped.no", 0)
+    return {"yes": yes, "no": no, "share": _text(deadline_rate(yes, no))}
 
 
 def summarize(
@@ -127,6 +135,7 @@ def summarize(
         "by_status": _group(totals, "status"),
         "urgent": totals.get("urgent", 0),
         "satisfied": _group(totals, "satisfied"),
+        "helped": helped_answers(totals),
         "deadlines": deadlines,
         "response_by_unit": _outcomes(totals, "response_by_unit"),
         "response_by_channel": _outcomes(totals, "response_by_channel"),

@@ -18,6 +18,8 @@ the table alone cannot state, checked by the commands:
   ``auto_close`` is ``close`` by the system once ``close_due`` has passed after an answer.
 * ``reopen`` starts a new answer deadline and a new answer-deadline miss can be raised.
 * ``rejected`` is final; ``closed`` can only be reopened.
+* ``record_feedback`` keeps the complainant's YA/TIDAK to the closing message; it is no
+  transition and is kept in any status.
 
 * ``triage`` by the system is the automatic suggestion made at receipt. A person's ``triage``
   confirms or corrects it (allowed again while ``triaged``); the review keeps the suggestion
@@ -56,6 +58,7 @@ from services.triage.domain.values import SYSTEM as SYSTEM
 from services.triage.domain.values import Actor as Actor
 from services.triage.domain.values import Channel as Channel
 from services.triage.domain.values import Command as Command
+from services.triage.domain.values import Feedback as Feedback
 from services.triage.domain.values import FollowUpPlan as FollowUpPlan
 from services.triage.domain.values import HistoryEntry as HistoryEntry
 from services.triage.domain.values import IdentityLevel as IdentityLevel
@@ -101,6 +104,7 @@ class Complaint:
     plan: FollowUpPlan | None = None
     reply: Reply | None = None
     satisfied: bool | None = None
+    feedback: Feedback | None = None  # the complainant's own YA/TIDAK after the closing message
     paused_at: datetime | None = None
     paused_from: Status | None = None
     paused_working_days: int = 0
@@ -206,6 +210,20 @@ class Complaint:
         """Keep in the register what the complainant sent while nobody had asked them."""
         now = _utc("now", now)
         self._record("reporter_message", actor, now, self.status, _required("text", text))
+        return []
+
+    def record_feedback(
+        self, *, helped: bool, channel: Channel, actor: Actor, now: datetime
+    ) -> list[Event]:
+        """Keep the complainant's answer to the closing question, whatever the status. A later
+        answer (after a reopening and a new closing) replaces an earlier one; the same answer
+        again, or an older one arriving late, changes nothing."""
+        now = _utc("now", now)
+        if self.feedback is not None and now <= self.feedback.at:
+            return []
+        self.feedback = Feedback(helped, channel, now)
+        detail = "Jawaban membantu: " + ("YA" if helped else "TIDAK")
+        self._record("feedback", actor, now, self.status, detail)
         return []
 
     def assign(self, *, assignee: str, actor: Actor, now: datetime) -> list[Event]:

@@ -120,6 +120,15 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """The complainant's answer to the closing question "Apakah jawaban kami membantu?"."""
+
+    helped: bool
+    channel: Channel
+    at: datetime
+
+
+@dataclass(frozen=True)
 class TriageDecision:
     """What a triage settles: the kind of feedback, its category, the unit and the urgency."""
 
