@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
 from rich.table import Table
 
+from ops import backup, cli_data, cli_dlq
+from ops.cli_support import console
+from ops.cli_support import run as _run
 from ops.register import open_register
 from ops.seed import demo_logins, seed_demo
 from shared.auth import Role
 from shared.directory import TIMEZONES, Clinic, District, Unit
 from shared.settings import get_settings
-from shared.users import AccountError, NewUser, StaffUser
+from shared.users import NewUser, StaffUser
 
 app = typer.Typer(help="SIGAP — perintah operator", no_args_is_help=True)
-console = Console()
-T = TypeVar("T")
 
 Timezone = Annotated[str, typer.Option(help=f"Zona waktu: {', '.join(TIMEZONES)}")]
 Password = Annotated[
@@ -32,21 +30,6 @@ Password = Annotated[
         help="Ditanyakan bila tidak diberikan",
     ),
 ]
-
-
-def _run(work: Coroutine[Any, Any, T]) -> T:
-    """Run one register change; refused input ends the command with exit code 1."""
-    try:
-        return asyncio.run(work)
-    except ValidationError as exc:
-        for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"]) or "input"
-            console.print(f"[red]✗ {field}: {error['msg']}[/red]")
-    except AccountError as exc:
-        console.print(f"[red]✗ {exc.field}: {exc.reason}[/red]")
-    except (LookupError, ValueError) as exc:
-        console.print(f"[red]✗ {exc}[/red]")
-    raise typer.Exit(1)
 
 
 def _unit(spec: str) -> Unit:
@@ -73,7 +56,7 @@ def _user_table(user: StaffUser) -> Table:
 
 @app.command("create-district")
 def create_district(code: str, name: str, timezone: Timezone = "Asia/Jakarta") -> None:
-    """Create (or rename) a district health office."""
+    """Buat (atau ganti nama) dinas kesehatan kabupaten."""
 
     async def work() -> None:
         district = District(code=code, name=name, timezone=timezone)
@@ -90,11 +73,11 @@ def create_clinic(
     name: str,
     district: Annotated[str, typer.Option(help="Kode kabupaten")],
     unit: Annotated[list[str] | None, typer.Option(help="kode:nama, boleh berulang")] = None,
-    whatsapp_id: Annotated[str | None, typer.Option(help="WhatsApp phone-number id")] = None,
+    whatsapp_id: Annotated[str | None, typer.Option(help="ID nomor telepon WhatsApp")] = None,
     sms_number: Annotated[str | None, typer.Option(help="Nomor SMS gateway")] = None,
     timezone: Timezone = "Asia/Jakarta",
 ) -> None:
-    """Create (or replace) a clinic with its units and channel numbers."""
+    """Buat (atau ganti) puskesmas beserta unit dan nomor kanalnya."""
 
     async def work() -> Clinic:
         units = tuple(_unit(spec) for spec in unit or ())
@@ -117,7 +100,7 @@ def create_clinic(
 
 @app.command("add-unit")
 def add_unit(clinic: str, code: str, name: str) -> None:
-    """Add a unit to an existing clinic."""
+    """Tambahkan unit ke puskesmas yang sudah ada."""
 
     async def work() -> Clinic:
         async with open_register(get_settings()) as register:
@@ -139,7 +122,7 @@ def create_user(
     email: Annotated[str | None, typer.Option()] = None,
     phone: Annotated[str | None, typer.Option(help="+62…")] = None,
 ) -> None:
-    """Create a staff account bound to a clinic, a unit of it, or a district."""
+    """Buat akun petugas untuk puskesmas, unitnya, atau kabupaten."""
 
     async def work() -> StaffUser:
         new = NewUser(
@@ -163,7 +146,7 @@ def create_user(
 
 @app.command("reset-password")
 def reset_password(username: str, password: Password) -> None:
-    """Set a new password for an account and end all of its sessions."""
+    """Ganti kata sandi akun dan akhiri semua sesinya."""
 
     async def work() -> StaffUser:
         async with open_register(get_settings()) as register:
@@ -175,7 +158,7 @@ def reset_password(username: str, password: Password) -> None:
 
 @app.command("seed-demo")
 def seed_demo_command() -> None:
-    """Create the demo districts, clinics, units and accounts (idempotent)."""
+    """Buat kabupaten, puskesmas, unit dan akun demo (aman diulang)."""
     districts, clinics = asyncio.run(seed_demo(get_settings()))
     console.print(f"Data demo siap: {districts} kabupaten, {clinics} puskesmas.")
     table = Table(title="Akun demo")
@@ -188,7 +171,7 @@ def seed_demo_command() -> None:
 
 @app.command("rebuild-reports")
 def rebuild_reports_command() -> None:
-    """Recompute every reporting aggregate from the stored event history (stop reporting first)."""
+    """Hitung ulang semua rekap dari riwayat peristiwa (hentikan layanan reporting dulu)."""
     from services.reporting.rebuild import rebuild
 
     counts = asyncio.run(rebuild(get_settings()))
@@ -198,9 +181,9 @@ def rebuild_reports_command() -> None:
 
 @app.command("classify")
 def classify_command(
-    as_json: bool = typer.Option(True, "--json", help="One JSON object per input line."),
+    as_json: bool = typer.Option(True, "--json", help="Satu objek JSON per baris masukan."),
 ) -> None:
-    """Classify complaint texts read one per line from standard input."""
+    """Klasifikasikan teks aduan, satu per baris dari masukan standar."""
     import sys
 
     from services.triage.classify_cli import run
@@ -210,7 +193,12 @@ def classify_command(
 
 @app.command("run")
 def run_command() -> None:
-    """Start the whole system on this machine (what `make run` does)."""
+    """Jalankan seluruh sistem di mesin ini (seperti `make run`)."""
     from ops.local_run import main
 
     raise typer.Exit(main())
+
+
+app.add_typer(cli_dlq.app, name="dlq")
+cli_data.register(app)
+backup.register(app)

@@ -18,6 +18,7 @@ PRODUCERS: dict[str, str] = {
     "notification.delivery_updated": "intake",
     "reporter.opted_out": "intake",
     "complaint.reporter_replied": "intake",
+    "complaint.feedback_received": "intake",
     "notification.sent": "notify",
     "notification.failed": "notify",
     "complaint.": "triage",

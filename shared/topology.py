@@ -20,7 +20,11 @@ from shared.settings import Settings
 
 # Which events each consuming service receives (topic patterns on the event type).
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "triage": ("complaint.received", "complaint.reporter_replied"),
+    "triage": (
+        "complaint.received",
+        "complaint.reporter_replied",
+        "complaint.feedback_received",
+    ),
     "notify": (
         "complaint.received",
         "complaint.triaged",
@@ -34,6 +38,8 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "complaint.reporter_replied",
         "complaint.waiting_reporter",
         "reporter.opted_out",
+        "complaint.personal_data_purged",
+        "complaint.feedback_received",
     ),
     "reporting": ("complaint.*", "survey.*", "notification.*"),
     # The complainant's tracking view (status, unit, dates, reply) kept by intake.
@@ -48,6 +54,10 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "complaint.closed",
         "complaint.reopened",
         "complaint.rejected",
+        # A sent closing message awaits the answer to "Apakah jawaban kami membantu?".
+        "notification.sent",
+        # Retention: erase the tracking view's personal data (see shared/events/privacy.py).
+        "complaint.personal_data_purged",
     ),
 }
 

@@ -10,7 +10,7 @@ import httpx
 from fastapi import APIRouter
 from faststream_fastapi import FastStreamAPI
 
-from services.notify import api, handlers
+from services.notify import api, handlers, privacy
 from services.notify.channels import ChannelAdapter
 from services.notify.channels.email import SmtpEmailAdapter
 from services.notify.channels.sms import TwilioSmsAdapter
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastStreamAPI:
     assert runtime.consumer is not None
     store = NotifyStore(runtime.db, database(runtime.client, settings, "directory"))
     handlers.register(runtime.consumer, NotifyService(store, runtime.applier, runtime.directory))
+    privacy.register(runtime.consumer, privacy.PersonalDataEraser(runtime.db, runtime.applier))
     templates = TemplateLibrary(settings.templates_dir)
     http = httpx.AsyncClient(timeout=settings.provider_timeout_seconds)
     adapters: dict[str, ChannelAdapter] = {

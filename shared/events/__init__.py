@@ -42,6 +42,12 @@ from shared.events.complaints import (
     WaitingReporterData,
 )
 from shared.events.envelope import SYSTEM, Actor, Contract, Event, utc_now
+from shared.events.feedback import (
+    CLOSING_TEMPLATE,
+    ComplaintFeedbackReceived,
+    FeedbackChannel,
+    FeedbackReceivedData,
+)
 from shared.events.notifications import (
     DeliveryStatus,
     DeliveryUpdatedData,
@@ -56,6 +62,7 @@ from shared.events.notifications import (
     ReporterOptedOut,
     ReporterOptedOutData,
 )
+from shared.events.privacy import ComplaintPersonalDataPurged, PersonalDataPurgedData
 from shared.events.registry import (
     EVENT_MODELS,
     EVENT_TYPES,
@@ -77,6 +84,7 @@ from shared.events.surveys import (
 
 __all__ = [
     "CHANNELS",
+    "CLOSING_TEMPLATE",
     "ELEMENT_CODES",
     "EVENT_MODELS",
     "EVENT_TYPES",
@@ -96,6 +104,8 @@ __all__ = [
     "ComplaintClosed",
     "ComplaintDeadlineMissed",
     "ComplaintEscalated",
+    "ComplaintFeedbackReceived",
+    "ComplaintPersonalDataPurged",
     "ComplaintPlanRecorded",
     "ComplaintProgressStarted",
     "ComplaintReceived",
@@ -116,6 +126,8 @@ __all__ = [
     "Education",
     "EscalatedData",
     "Event",
+    "FeedbackChannel",
+    "FeedbackReceivedData",
     "IdentityLevel",
     "Kind",
     "NotificationChannel",
@@ -125,6 +137,7 @@ __all__ = [
     "NotificationFailedData",
     "NotificationSent",
     "NotificationSentData",
+    "PersonalDataPurgedData",
     "PlanMaker",
     "PlanRecordedData",
     "ProgressStartedData",

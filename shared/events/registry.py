@@ -23,12 +23,14 @@ from shared.events.complaints import (
     ComplaintWaitingReporter,
 )
 from shared.events.envelope import Event
+from shared.events.feedback import ComplaintFeedbackReceived
 from shared.events.notifications import (
     NotificationDeliveryUpdated,
     NotificationFailed,
     NotificationSent,
     ReporterOptedOut,
 )
+from shared.events.privacy import ComplaintPersonalDataPurged
 from shared.events.surveys import SurveySubmitted
 
 
@@ -65,6 +67,8 @@ EVENT_MODELS: dict[tuple[str, int], type[Event]] = _build(
         ComplaintReopened,
         ComplaintRejected,
         ComplaintDeadlineMissed,
+        ComplaintFeedbackReceived,
+        ComplaintPersonalDataPurged,
         SurveySubmitted,
         NotificationSent,
         NotificationFailed,
