@@ -20,10 +20,18 @@ from shared.http import CorrelationMiddleware, install_error_handlers
 from shared.idempotency import IdempotentApplier
 from shared.logging import configure_logging, get_logger
 from shared.messaging import EventConsumer, RabbitPublisher, declare_topology, make_broker
+from shared.metrics import (
+    CountingPublisher,
+    HttpMetricsMiddleware,
+    QueueLagProbe,
+    ServiceMetrics,
+    metrics_router,
+)
 from shared.outbox import Outbox
 from shared.sessions import RevocationStore
 from shared.settings import Settings
 from shared.storage import create_client, database, ensure_indexes, ping
+from shared.tracing import instrument_broker, instrument_http, tracer_provider
 
 log = get_logger(__name__)
 StartupHook = Callable[[], Awaitable[None]]
@@ -39,8 +47,15 @@ class ServiceRuntime:
         self.directory_db = database(self.client, settings, "directory")
         self.directory = Directory(self.directory_db)
         self.consumer = EventConsumer(service, settings) if consumes else None
+        self.metrics = ServiceMetrics(service)
+        self.tracer_provider = tracer_provider(settings, service)
         self.broker: RabbitBroker = make_broker(settings, self.consumer)
-        self.publisher = RabbitPublisher(self.broker, settings)
+        # Innermost, so that FastStream's metrics see a handler's error before the retry path
+        # takes it; tracing outermost, so that the consumer span encloses everything.
+        self.broker.add_middleware(self.metrics.broker_middleware())
+        if self.tracer_provider is not None:
+            instrument_broker(self.broker, self.tracer_provider)
+        self.publisher = CountingPublisher(RabbitPublisher(self.broker, settings), self.metrics)
         self.outbox = Outbox(self.db, self.publisher)
         self.applier = IdempotentApplier(self.client, self.db, self.outbox)
         self._startup_hooks: list[StartupHook] = []
@@ -50,7 +65,8 @@ class ServiceRuntime:
         self._startup_hooks.append(hook)
 
     def asgi(self, *routers: APIRouter, title: str) -> FastStreamAPI:
-        """The service's ASGI application: its routes, /health, /ready, and the broker."""
+        """The service's ASGI application: its routes, /health, /ready, /metrics, and the
+        broker."""
         if self.consumer is not None:
             self.consumer.subscribe(self.broker)
         api = FastAPI(title=title, lifespan=self._lifespan)
@@ -63,8 +79,18 @@ class ServiceRuntime:
         api.state.revocations = RevocationStore(self.directory_db)
         api.state.audit = AuditLog(self.directory_db)
         api.add_middleware(CorrelationMiddleware)
+        api.add_middleware(HttpMetricsMiddleware, metrics=self.metrics)
         install_error_handlers(api)
         api.include_router(self._health_router())
+        probe = (
+            QueueLagProbe(self.broker, self.consumer.queues, self.metrics)
+            if self.consumer is not None
+            else None
+        )
+        token = self.settings.metrics_token.get_secret_value()
+        api.include_router(metrics_router(self.metrics, probe, token))
+        if self.tracer_provider is not None:
+            instrument_http(api, self.tracer_provider)
         for router in routers:
             api.include_router(router)
         return FastStreamAPI(
@@ -107,6 +133,8 @@ class ServiceRuntime:
                 task.cancel()
             await asyncio.gather(*self._background, return_exceptions=True)
             await self.client.close()
+            if self.tracer_provider is not None:
+                await asyncio.to_thread(self.tracer_provider.shutdown)  # flushes queued spans
 
     def _health_router(self) -> APIRouter:
         router = APIRouter(tags=["health"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from typing import Literal
 
@@ -9,10 +10,18 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me-in-production"
+# Docker secrets: a file named after the variable (e.g. /run/secrets/sigap_auth_secret) sets it,
+# so that no secret needs to be in the environment or the compose file.
+SECRETS_DIR = os.environ.get("SIGAP_SECRETS_DIR", "/run/secrets")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SIGAP_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="SIGAP_",
+        extra="ignore",
+        frozen=True,
+        secrets_dir=SECRETS_DIR if os.path.isdir(SECRETS_DIR) else None,
+    )
 
     environment: Literal["development", "test", "production"] = "development"
     log_level: str = "INFO"
@@ -92,6 +101,17 @@ class Settings(BaseSettings):
     # overwrite it); turn off when intake is reached without one of them in front.
     trust_forwarded_for: bool = True
     intake_max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+
+    # Personal data of complaints closed or rejected longer ago than this is erased by
+    # `sigap purge-personal-data` (UU 27/2022); the anonymous statistics stay.
+    retention_days: int = Field(default=730, ge=1)
+
+    # Observability. Traces go over OTLP/HTTP to this base URL (e.g. http://otel-collector:4318);
+    # empty turns tracing off entirely. GET /metrics asks for "Authorization: Bearer <token>"
+    # when a token is set, and is never served through the public proxy.
+    otel_endpoint: str = ""
+    otel_sample_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
+    metrics_token: SecretStr = SecretStr("")
 
     @field_validator("retry_delays_seconds")
     @classmethod
