@@ -56,7 +56,13 @@ def _field_path(loc: tuple[Any, ...]) -> str:
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"field": _field_path(tuple(err.get("loc", ()))), "reason": err.get("msg", "tidak valid")}
+        {
+            # A body that is not JSON at all: its loc ends in a character position, not a field.
+            "field": "body"
+            if err.get("type") == "json_invalid"
+            else _field_path(tuple(err.get("loc", ()))),
+            "reason": err.get("msg", "tidak valid"),
+        }
         for err in exc.errors()
     ]
     return JSONResponse(
@@ -65,8 +71,39 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# The shape of every 4xx body the services write (validation errors and ``field_error``),
+# documented under the name FastAPI gives its own 422 body, which the handler above replaces.
+ERROR_BODY_SCHEMA: dict[str, Any] = {
+    "title": "HTTPValidationError",
+    "type": "object",
+    "required": ["detail", "errors"],
+    "properties": {
+        "detail": {"type": "string", "title": "Detail"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "reason"],
+                "properties": {"field": {"type": "string"}, "reason": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = generate()
+        schemas = document.get("components", {}).get("schemas", {})
+        if "HTTPValidationError" in schemas:
+            schemas["HTTPValidationError"] = ERROR_BODY_SCHEMA
+            schemas.pop("ValidationError", None)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def field_error(status_code: int, field: str, reason: str) -> JSONResponse:

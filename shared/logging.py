@@ -30,6 +30,8 @@ _PERSONAL_KEYS = frozenset(
 _PHONE = re.compile(r"(?<![\w+])(?:\+?62|0)8[0-9][0-9 \-]{6,13}[0-9]")
 _INTL_PHONE = re.compile(r"\+[1-9][0-9]{7,14}")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+# A PIN in a URL's query string (the tracking link), as uvicorn's access log writes it.
+_QUERY_PIN = re.compile(r"([?&]pin=)[^&#\s\"']+", re.IGNORECASE)
 
 
 def mask_phone(phone: str) -> str:
@@ -45,7 +47,8 @@ def mask_email(email: str) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Mask phone numbers and e-mail addresses found inside free text."""
+    """Mask phone numbers, e-mail addresses and URL PINs found inside free text."""
+    text = _QUERY_PIN.sub(r"\1***", text)
     text = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
     text = _INTL_PHONE.sub(lambda m: mask_phone(m.group(0)), text)
     return _PHONE.sub(lambda m: mask_phone(m.group(0)), text)
