@@ -239,6 +239,28 @@ class Accounts:
         )
         return user
 
+    async def set_password_of(self, actor: Principal, user_id: str, password: str) -> StaffUser:
+        """A head or admin gives another user in their scope a new password (forgotten or
+        leaked): every session of that user ends. One's own password goes through
+        ``change_password``, which asks for the current one."""
+        user = await self.get(actor, user_id)
+        if user.id == actor.user_id:
+            raise AccountConflictError(
+                "password", "Ubah kata sandi akun sendiri lewat menu ubah kata sandi"
+            )
+        problem = password_problem(password, user.username)
+        if problem:
+            raise problem
+        await self._set_password(user, password)
+        await self._audit.record(
+            AuditAction.PASSWORD_RESET,
+            actor=actor,
+            target=user.id,
+            clinic=user.clinic,
+            district=user.district,
+        )
+        return user
+
     async def _set_password(self, user: StaffUser, password: str) -> None:
         password_hash = await self._passwords.hash(password)
         now = datetime.now(UTC)

@@ -55,8 +55,10 @@ class EntryService:
             unit=body.unit,
             identity=identity_of(body.anonymous, body.confidential),
             reporter=None if body.anonymous else reporter_of(body.reporter),
-            source=Source(platform=body.platform, reported_on=body.reported_on)
-            if body.platform or body.reported_on
+            source=Source(
+                platform=body.platform, reported_on=body.reported_on, external_id=body.source_ref
+            )
+            if body.platform or body.reported_on or body.source_ref
             else None,
         )
         return await self._intake.accept(
@@ -113,7 +115,7 @@ class EntryService:
     ) -> PaperSurveysReceipt:
         clinic = await self._clinic_of(principal, body.clinic)
         for position, form in enumerate(body.forms):
-            _check_unit(clinic, form.unit, f"forms.{position}.unit")
+            self._surveys.check(clinic, form, f"forms.{position}.")
         batch_id = body.batch_id or uuid.uuid4().hex
         suggestions: list[str] = []
         accepted = 0

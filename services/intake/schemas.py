@@ -161,6 +161,9 @@ class StaffComplaintIn(BaseModel):
         description="Untuk media_sosial: email, facebook, instagram, google_review, …",
     )
     reported_on: date | None = Field(default=None, description="Tanggal di buku keluhan/lokmin")
+    source_ref: str | None = Field(
+        default=None, max_length=200, description="Tautan unggahan atau akun pengirim"
+    )
 
     @field_validator("reporter")
     @classmethod

@@ -48,17 +48,8 @@ class SurveyService:
         The suggestion is published first: if the survey's own publish then fails, the
         sender's retry may repeat a suggestion, but never counts a survey twice.
         """
-        if not clinic.has_unit(form.unit):
-            raise InvalidFieldError(
-                f"{field_prefix}unit", f"Unit '{form.unit}' tidak ada di {clinic.name}"
-            )
+        service_date = self.check(clinic, form, field_prefix)
         now = utc_now()
-        today = now.astimezone(ZoneInfo(clinic.timezone)).date()
-        service_date = form.service_date or today
-        if service_date > today:
-            raise InvalidFieldError(
-                f"{field_prefix}service_date", "Tanggal pelayanan tidak boleh di masa depan"
-            )
         if inbound_key is not None:
             await self._intake.claim(inbound_key, now)
         try:
@@ -74,6 +65,22 @@ class SurveyService:
         if inbound_key is not None:
             await self._intake.store.complete_inbound(inbound_key, None)
         return SurveyReceipt(survey_id=survey_id, suggestion=suggestion)
+
+    @staticmethod
+    def check(clinic: Clinic, form: SurveyFormIn, field_prefix: str = "") -> date:
+        """The form's service date, or the refusal of a form this clinic cannot take (a batch
+        checks every form with this before it publishes any)."""
+        if not clinic.has_unit(form.unit):
+            raise InvalidFieldError(
+                f"{field_prefix}unit", f"Unit '{form.unit}' tidak ada di {clinic.name}"
+            )
+        today = utc_now().astimezone(ZoneInfo(clinic.timezone)).date()
+        service_date = form.service_date or today
+        if service_date > today:
+            raise InvalidFieldError(
+                f"{field_prefix}service_date", "Tanggal pelayanan tidak boleh di masa depan"
+            )
+        return service_date
 
     async def _suggestion(
         self,

@@ -142,12 +142,18 @@ def typed_values(form: FormData, fields: tuple[str, ...]) -> dict[str, str]:
     return {name: str(form.get(name) or "") for name in fields}
 
 
-def complaint_from_form(clinic: str, form: FormData) -> ComplaintIn:
-    values = typed_values(form, COMPLAINT_FIELDS)
+def reporter_identity(values: dict[str, str]) -> tuple[bool, dict[str, str]]:
+    """Whether the reporter chose anonymity, and the identity fields they filled in."""
     anonymous = bool(values["anonymous"])
     identity = {k: values[k].strip() for k in ("name", "phone", "email") if values[k].strip()}
     if anonymous and identity:
         raise FormRefusedError({"anonymous": IDENTITY_WITH_ANONYMOUS})
+    return anonymous, identity
+
+
+def complaint_from_form(clinic: str, form: FormData) -> ComplaintIn:
+    values = typed_values(form, COMPLAINT_FIELDS)
+    anonymous, identity = reporter_identity(values)
     body: dict[str, Any] = {
         "clinic": clinic,
         "text": values["text"],
@@ -162,7 +168,11 @@ def complaint_from_form(clinic: str, form: FormData) -> ComplaintIn:
 
 
 def survey_from_form(form: FormData) -> SurveyFormIn:
-    values = typed_values(form, SURVEY_FIELDS)
+    return survey_from_values(typed_values(form, SURVEY_FIELDS))
+
+
+def survey_from_values(values: dict[str, str]) -> SurveyFormIn:
+    """One survey form from its typed fields (named as in SURVEY_FIELDS)."""
     answers = {e.code: values[e.code] for e in SURVEY_ELEMENTS if values[e.code]}
     respondent = {k: values[k] for k in ("sex", "age", "education", "occupation") if values[k]}
     body: dict[str, Any] = {

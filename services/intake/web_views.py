@@ -5,6 +5,7 @@ prepared here so that the routes in services.intake.web only decide."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import segno
@@ -31,6 +32,11 @@ BUSY = "Layanan sedang sibuk, belum diterima. Silakan coba lagi."
 TOO_MANY = "Terlalu banyak permintaan. Silakan coba lagi nanti."
 NOT_MATCHING = "Nomor pelacakan atau PIN tidak cocok"
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+SURVEY_CHOICES: dict[str, Any] = {
+    "elements": SURVEY_ELEMENTS,
+    "education": EDUCATION,
+    "occupations": OCCUPATIONS,
+}
 Errors = dict[str, str]
 
 
@@ -46,6 +52,16 @@ def local_time(moment: datetime | None, timezone: str) -> str:
         return ""
     local = moment.astimezone(ZoneInfo(timezone))
     return f"{local:%d-%m-%Y %H.%M} {ZONE_NAMES.get(timezone, timezone)}"
+
+
+def clinic_today(clinic: Clinic) -> str:
+    """Today's date where the clinic is (ISO), the default of its date fields."""
+    return utc_now().astimezone(ZoneInfo(clinic.timezone)).date().isoformat()
+
+
+def form_state(errors: Errors | None, alert: str | None) -> dict[str, Any]:
+    """A form page's field errors and its alert (the field check's, unless another is given)."""
+    return {"errors": errors or {}, "alert": alert or (CHECK_FIELDS if errors else None)}
 
 
 def kind_label(kind: str) -> str:
@@ -88,8 +104,7 @@ class PortalViews:
             kinds=KINDS,
             labels=FIELD_LABELS,
             values=values or {"kind": request.query_params.get("jenis", "")},
-            errors=errors or {},
-            alert=alert or (CHECK_FIELDS if errors else None),
+            **form_state(errors, alert),
         )
 
     def complaint_receipt(
@@ -109,20 +124,17 @@ class PortalViews:
         alert: str | None = None,
         status_code: int = 200,
     ) -> HTMLResponse:
-        today = utc_now().astimezone(ZoneInfo(clinic.timezone)).date().isoformat()
+        today = clinic_today(clinic)
         return self._pages.render(
             request,
             "survei.html",
             status_code=status_code,
             clinic=clinic,
-            elements=SURVEY_ELEMENTS,
-            education=EDUCATION,
-            occupations=OCCUPATIONS,
+            **SURVEY_CHOICES,
             labels=FIELD_LABELS,
             today=today,
             values=values or {"service_date": today},
-            errors=errors or {},
-            alert=alert or (CHECK_FIELDS if errors else None),
+            **form_state(errors, alert),
         )
 
     def survey_receipt(
@@ -145,8 +157,7 @@ class PortalViews:
             status_code=status_code,
             number=number,
             labels=FIELD_LABELS,
-            errors=errors or {},
-            alert=alert or (CHECK_FIELDS if errors else None),
+            **form_state(errors, alert),
         )
 
     def tracking_status(

@@ -48,7 +48,7 @@ def router(queries: ReportQueries, store: ReportingStore, directory: Directory) 
 
     @web.get("/dasbor/")
     async def overview(request: Request) -> Response:
-        principal = await views.reader(request, Action.REPORT_READ)
+        principal = await views.signed_in(request, Action.REPORT_READ)
         if not isinstance(principal, Principal):
             return principal
         if principal.clinic is not None:
@@ -71,12 +71,10 @@ def router(queries: ReportQueries, store: ReportingStore, directory: Directory) 
 
     @web.get("/dasbor/puskesmas/{code}")
     async def clinic_page(request: Request, code: str) -> Response:
-        principal = await views.reader(request, Action.REPORT_READ)
-        if not isinstance(principal, Principal):
-            return principal
-        clinic = await views.clinic(principal, code)
-        if clinic is None:
-            return views.not_found(request, principal)
+        reader = await views.clinic_reader(request, code)
+        if not isinstance(reader, tuple):
+            return reader
+        principal, clinic = reader
         context: dict[str, Any] = {"clinic": clinic, "values": query_of(request)}
         try:
             period = read_period(query_of(request), today_in(clinic.timezone))
@@ -91,12 +89,10 @@ def router(queries: ReportQueries, store: ReportingStore, directory: Directory) 
 
     @web.get("/dasbor/register/{code}")
     async def register_page(request: Request, code: str) -> Response:
-        principal = await views.reader(request, Action.REPORT_READ)
-        if not isinstance(principal, Principal):
-            return principal
-        clinic = await views.clinic(principal, code)
-        if clinic is None:
-            return views.not_found(request, principal)
+        reader = await views.clinic_reader(request, code)
+        if not isinstance(reader, tuple):
+            return reader
+        principal, clinic = reader
         this_month = f"{today_in(clinic.timezone):%Y-%m}"
         context: dict[str, Any] = {"clinic": clinic, "values": query_of(request)}
         try:

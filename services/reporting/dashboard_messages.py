@@ -35,6 +35,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         ),
         "Tidak berwenang": "Not allowed",
         "Laporan tidak tersedia untuk peran Anda.": "Reports are not available to your role.",
+        "Kembali": "Back",
         # Period form
         "Periode": "Period",
         "Dari bulan": "From month",

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -25,7 +24,7 @@ from shared.auth import Action, Principal
 from shared.directory import CLINIC_CODE_PATTERN, Clinic
 from shared.web.i18n import language, translate
 from shared.web.pages import Pages
-from shared.web.staff import page_principal, staff_nav, to_login
+from shared.web.staff import StaffPages
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_ZONE = "Asia/Jakarta"
@@ -45,25 +44,22 @@ def with_query(path: str, params: Mapping[str, str | None]) -> str:
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
-class DashboardViews:
+class DashboardViews(StaffPages):
+    """The dashboard's staff pages, which also find the clinic a page is about."""
+
     def __init__(self, queries: ReportQueries) -> None:
-        self._pages = Pages("reporting", TEMPLATES, messages=MESSAGES)
+        super().__init__(
+            Pages("reporting", TEMPLATES, messages=MESSAGES),
+            "_dasbor.html",
+            refusal=("Tidak berwenang", "Laporan tidak tersedia untuk peran Anda."),
+            extra={"Action": Action, "month_name": month_name, "with_query": with_query},
+        )
         self._queries = queries
 
     @staticmethod
     def translator(request: Request) -> Callable[[str], str]:
         lang = language(request)
         return lambda text: translate(lang, text, MESSAGES)
-
-    async def reader(self, request: Request, action: Action) -> Principal | Response:
-        """The signed-in principal allowed ``action``, or the response that sends them away:
-        the login page when not signed in, a refusal page when the role may not."""
-        principal = await page_principal(request)
-        if principal is None:
-            return to_login(request)
-        if not principal.may(action):
-            return self.refused(request, principal)
-        return principal
 
     async def clinic(self, principal: Principal, code: str) -> Clinic | None:
         """The clinic if it exists for this principal at all (its own, or its district's)."""
@@ -74,29 +70,18 @@ class DashboardViews:
             return None
         return clinic
 
-    def render(
-        self,
-        request: Request,
-        principal: Principal,
-        template: str,
-        status_code: int = 200,
-        **context: Any,
-    ) -> HTMLResponse:
-        response = self._pages.render(
-            request,
-            template,
-            status_code=status_code,
-            principal=principal,
-            nav=staff_nav(principal),
-            may=principal.may,
-            Action=Action,
-            month_name=month_name,
-            with_query=with_query,
-            **context,
-        )
-        # Staff pages are read on shared clinic PCs: nothing of them stays in the cache.
-        response.headers["Cache-Control"] = "no-store"
-        return response
+    async def clinic_reader(
+        self, request: Request, code: str
+    ) -> tuple[Principal, Clinic] | Response:
+        """A reader of the clinic ``code``, or the page to answer instead: a clinic outside
+        the principal's scope is not found, exactly as one that does not exist."""
+        principal = await self.signed_in(request, Action.REPORT_READ)
+        if not isinstance(principal, Principal):
+            return principal
+        clinic = await self.clinic(principal, code)
+        if clinic is None:
+            return self.not_found(request, principal)
+        return principal, clinic
 
     def not_found(self, request: Request, principal: Principal) -> HTMLResponse:
         return self.render(
@@ -106,16 +91,6 @@ class DashboardViews:
             404,
             title="Halaman tidak ditemukan",
             message="Puskesmas atau halaman yang Anda cari tidak ada.",
-        )
-
-    def refused(self, request: Request, principal: Principal) -> HTMLResponse:
-        return self.render(
-            request,
-            principal,
-            "dasbor_pesan.html",
-            403,
-            title="Tidak berwenang",
-            message="Laporan tidak tersedia untuk peran Anda.",
         )
 
 

@@ -21,7 +21,6 @@ from services.reporting.reports import Scope
 from services.reporting.store import ReportingStore
 from shared.auth import Action, Principal
 from shared.directory import Clinic, Directory
-from shared.web.csrf import CSRF_FIELD, csrf_valid
 
 PATH = "/dasbor/kunjungan"
 SHOWN_MONTHS = 12
@@ -88,19 +87,20 @@ def router(
 
     @web.get(PATH)
     async def visits_form(request: Request) -> Response:
-        principal = await views.reader(request, Action.VISITS_RECORD)
+        principal = await views.signed_in(request, Action.VISITS_RECORD)
         if not isinstance(principal, Principal):
             return principal
         return await form_page(request, principal, dict(request.query_params))
 
     @web.post(PATH)
     async def record_visits(request: Request) -> Response:
-        principal = await views.reader(request, Action.VISITS_RECORD)
+        principal = await views.signed_in(request, Action.VISITS_RECORD)
         if not isinstance(principal, Principal):
             return principal
-        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        posted, genuine = await views.posted(request)
+        form = {k: v for k, v in posted.items() if isinstance(v, str)}
         values = {key: form.get(key, "") for key in ("clinic", "month", "visits")}
-        if not csrf_valid(request, form.get(CSRF_FIELD)):
+        if not genuine:
             return await form_page(request, principal, values, None, FORM_EXPIRED, 403)
         entry = entry_from(form)
         if isinstance(entry, dict):

@@ -15,7 +15,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from services.triage import api_schemas as body_of
-from services.triage.calendars import ClinicRules
+from services.triage import commands
+from services.triage.commands import actor_of
 from services.triage.domain import complaint as domain
 from services.triage.domain.complaint import Complaint
 from services.triage.domain.errors import IllegalTransition, InvalidCommand
@@ -46,8 +47,20 @@ def visible_to(principal: Principal) -> Callable[[Complaint], bool]:
     )
 
 
-def actor_of(principal: Principal) -> domain.Actor:
-    return domain.Actor(principal.user_id, domain.Role(principal.role.value), principal.name)
+async def record_identity_view(
+    request: Request, principal: Principal, doc: dict[str, Any], view: dict[str, Any]
+) -> None:
+    """Seeing a reporter's name and contact is audited (UU 27/2022 PDP), in the API and the
+    console alike."""
+    audit: AuditLog | None = getattr(request.app.state, "audit", None)
+    if audit is not None and principal.sees_identity and view["reporter"]:
+        await audit.record(
+            AuditAction.IDENTITY_VIEWED,
+            actor=principal,
+            target=str(doc["_id"]),
+            clinic=doc["clinic"],
+            district=doc["district"],
+        )
 
 
 def _json(status: int, content: dict[str, Any]) -> JSONResponse:
@@ -104,7 +117,7 @@ def build_router(
         duplicate: bool | None = None,
         q: Annotated[str | None, Query(max_length=200)] = None,
         clinic: Annotated[str | None, Query(max_length=40)] = None,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,  # beyond it the database refuses
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> JSONResponse:
         query = ComplaintQuery(
@@ -137,15 +150,7 @@ def build_router(
         if doc is None:
             return field_error(404, "complaint_id", NOT_FOUND)
         view = detail(doc, principal, clock())
-        audit: AuditLog | None = getattr(request.app.state, "audit", None)
-        if audit is not None and principal.sees_identity and view["reporter"]:
-            await audit.record(
-                AuditAction.IDENTITY_VIEWED,
-                actor=principal,
-                target=str(complaint_id),
-                clinic=doc["clinic"],
-                district=doc["district"],
-            )
+        await record_identity_view(request, principal, doc, view)
         return _json(200, view)
 
     @router.post("/{complaint_id}/triage")
@@ -155,18 +160,7 @@ def build_router(
         request: Request,
         principal: Annotated[Principal, Depends(require(Action.COMPLAINT_TRIAGE))],
     ) -> JSONResponse:
-        def act(c: Complaint, now: datetime, clinic: ClinicRules) -> list[domain.Event]:
-            return c.triage(
-                kind=domain.Kind(body.kind),
-                category=body.category,
-                unit=body.unit,
-                urgent=body.urgent,
-                actor=actor_of(principal),
-                now=now,
-                calendar=clinic.calendar,
-                known_units=clinic.units,
-            )
-
+        act = commands.triage(body, actor_of(principal))
         return await run(request, principal, complaint_id, body.version, act)
 
     @router.post("/{complaint_id}/assign")
@@ -176,9 +170,7 @@ def build_router(
         request: Request,
         principal: Annotated[Principal, Depends(require(Action.COMPLAINT_ASSIGN))],
     ) -> JSONResponse:
-        def act(c: Complaint, now: datetime, _clinic: ClinicRules) -> list[domain.Event]:
-            return c.assign(assignee=body.assignee, actor=actor_of(principal), now=now)
-
+        act = commands.assign(body, actor_of(principal))
         return await run(request, principal, complaint_id, body.version, act)
 
     @router.post("/{complaint_id}/plan")
@@ -188,17 +180,7 @@ def build_router(
         request: Request,
         principal: Annotated[Principal, Depends(require(Action.COMPLAINT_PLAN))],
     ) -> JSONResponse:
-        def act(c: Complaint, now: datetime, clinic: ClinicRules) -> list[domain.Event]:
-            follow_up = domain.FollowUpPlan(
-                actions=tuple(body.actions),
-                owner=body.owner,
-                due_date=body.due_date,
-                made_by=domain.PlanMaker(body.made_by),
-            )
-            return c.record_plan(
-                plan=follow_up, actor=actor_of(principal), now=now, calendar=clinic.calendar
-            )
-
+        act = commands.plan(body, actor_of(principal))
         return await run(request, principal, complaint_id, body.version, act)
 
     @router.post("/{complaint_id}/progress")
@@ -208,9 +190,7 @@ def build_router(
         request: Request,
         principal: Annotated[Principal, Depends(require(Action.COMPLAINT_PROGRESS))],
     ) -> JSONResponse:
-        def act(c: Complaint, now: datetime, _clinic: ClinicRules) -> list[domain.Event]:
-            return c.start_progress(actor=actor_of(principal), now=now)
-
+        act = commands.progress(body, actor_of(principal))
         return await run(request, principal, complaint_id, body.version, act)
 
     @router.post("/{complaint_id}/escalate")
@@ -220,9 +200,7 @@ def build_router(
         request: Request,
         principal: Annotated[Principal, Depends(require(Action.COMPLAINT_ESCALATE))],
     ) -> JSONResponse:
-        def act(c: Complaint, now: datetime, _clinic: ClinicRules) -> list[domain.Event]:
-            return c.escalate(reason=body.reason, actor=actor_of(principal), now=now)
-
+        act = commands.escalate(body, actor_of(principal))
         return await run(request, principal, complaint_id, body.version, act)
 
     @router.post("/{complaint_id}/wait")
@@ -232,9 +210,7 @@ def build_router(
         request: Request,
         principal: Annotated[Principal, Depends(require(Action.COMPLAINT_REPLY))],
     ) -> JSONResponse:
-        def act(c: Complaint, now: datetime, _clinic: ClinicRules) -> list[domain.Event]:
-            return c.wait_for_reporter(question=body.question, actor=actor_of(principal), now=now)
-
+        act = commands.wait(body, actor_of(principal))
         return await run(request, principal, complaint_id, body.version, act)
 
     @router.post("/{complaint_id}/reply")
@@ -244,11 +220,7 @@ def build_router(
         request: Request,
         principal: Annotated[Principal, Depends(require(Action.COMPLAINT_REPLY))],
     ) -> JSONResponse:
-        def act(c: Complaint, now: datetime, clinic: ClinicRules) -> list[domain.Event]:
-            return c.record_reply(
-                text=body.text, actor=actor_of(principal), now=now, calendar=clinic.calendar
-            )
-
+        act = commands.reply(body, actor_of(principal))
         return await run(request, principal, complaint_id, body.version, act)
 
     @router.post("/{complaint_id}/close")
@@ -258,11 +230,7 @@ def build_router(
         request: Request,
         principal: Annotated[Principal, Depends(require(Action.COMPLAINT_CLOSE))],
     ) -> JSONResponse:
-        def act(c: Complaint, now: datetime, _clinic: ClinicRules) -> list[domain.Event]:
-            return c.close(
-                reason=body.reason, satisfied=body.satisfied, actor=actor_of(principal), now=now
-            )
-
+        act = commands.close(body, actor_of(principal))
         return await run(request, principal, complaint_id, body.version, act)
 
     @router.post("/{complaint_id}/reopen")
@@ -272,11 +240,7 @@ def build_router(
         request: Request,
         principal: Annotated[Principal, Depends(require(Action.COMPLAINT_REOPEN))],
     ) -> JSONResponse:
-        def act(c: Complaint, now: datetime, clinic: ClinicRules) -> list[domain.Event]:
-            return c.reopen(
-                reason=body.reason, actor=actor_of(principal), now=now, calendar=clinic.calendar
-            )
-
+        act = commands.reopen(body, actor_of(principal))
         return await run(request, principal, complaint_id, body.version, act)
 
     @router.post("/{complaint_id}/reject")
@@ -286,9 +250,7 @@ def build_router(
         request: Request,
         principal: Annotated[Principal, Depends(require(Action.COMPLAINT_REJECT))],
     ) -> JSONResponse:
-        def act(c: Complaint, now: datetime, _clinic: ClinicRules) -> list[domain.Event]:
-            return c.reject(reason=body.reason, actor=actor_of(principal), now=now)
-
+        act = commands.reject(body, actor_of(principal))
         return await run(request, principal, complaint_id, body.version, act)
 
     return router

@@ -20,6 +20,7 @@ from shared.sessions import (
     LoginThrottle,
     LoginThrottledError,
     RevocationStore,
+    Session,
     SignIn,
 )
 from shared.users import PASSWORD_MAX_LENGTH, AccountError, NewUser, Passwords, UserStore
@@ -58,19 +59,62 @@ def _refused(exc: AccountError) -> JSONResponse:
     return field_error(exc.status_code, exc.field, exc.reason)
 
 
-def router(runtime: ServiceRuntime) -> APIRouter:
-    settings = runtime.settings
-    db = runtime.directory_db
-    users, passwords, audit = UserStore(db), Passwords(), AuditLog(db)
-    revocations = RevocationStore(db)
-    accounts = Accounts(users, runtime.directory, passwords, revocations, audit)
-    ttl = timedelta(minutes=settings.session_minutes)
-    secure_cookie = settings.public_base_url.startswith("https://")
-    api = APIRouter(prefix="/api/v1/staff", tags=["staff: identity"])
+class PasswordReset(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
-    def sign_in(request: Request) -> SignIn:
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH, repr=False)
+
+
+class Identity:
+    """The identity use cases wired once per service, shared by the API and the console."""
+
+    def __init__(self, runtime: ServiceRuntime) -> None:
+        settings = runtime.settings
+        self.db = runtime.directory_db
+        self.users, self.passwords, self.audit = UserStore(self.db), Passwords(), AuditLog(self.db)
+        self.revocations = RevocationStore(self.db)
+        self.accounts = Accounts(
+            self.users, runtime.directory, self.passwords, self.revocations, self.audit
+        )
+        self.ttl = timedelta(minutes=settings.session_minutes)
+        self.secure_cookie = settings.public_base_url.startswith("https://")
+
+    def sign_in(self, request: Request) -> SignIn:
         tokens = request.app.state.tokens  # the codec every service verifies with
-        return SignIn(users, passwords, LoginThrottle(db), revocations, audit, tokens, ttl)
+        return SignIn(
+            self.users,
+            self.passwords,
+            LoginThrottle(self.db),
+            self.revocations,
+            self.audit,
+            tokens,
+            self.ttl,
+        )
+
+    def start_cookie(self, response: Response, session: Session) -> None:
+        """The session cookie: HttpOnly, SameSite=Lax, Secure behind https, ending with it."""
+        response.set_cookie(
+            SESSION_COOKIE,
+            session.token,
+            max_age=int(self.ttl.total_seconds()),  # the token's lifetime, issued just now
+            expires=session.expires_at,
+            httponly=True,
+            secure=self.secure_cookie,
+            samesite="lax",
+            path="/",
+        )
+
+    def end_cookie(self, response: Response) -> Response:
+        response.delete_cookie(
+            SESSION_COOKIE, path="/", httponly=True, secure=self.secure_cookie, samesite="lax"
+        )
+        return response
+
+
+def router(identity: Identity) -> APIRouter:
+    users, accounts, audit = identity.users, identity.accounts, identity.audit
+    sign_in, _end_cookie = identity.sign_in, identity.end_cookie
+    api = APIRouter(prefix="/api/v1/staff", tags=["staff: identity"])
 
     @api.post("/auth/login", response_model=None)
     async def login(body: LoginRequest, request: Request, response: Response) -> Answer:
@@ -86,27 +130,13 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             )
         except LoginRefusedError:
             return field_error(401, "password", "Nama pengguna atau kata sandi salah")
-        response.set_cookie(
-            SESSION_COOKIE,
-            session.token,
-            max_age=int(ttl.total_seconds()),
-            httponly=True,
-            secure=secure_cookie,
-            samesite="lax",
-            path="/",
-        )
+        identity.start_cookie(response, session)
         return {
             "token": session.token,
             "token_type": "bearer",
             "expires_at": session.expires_at.isoformat(),
             "user": session.user.public(),
         }
-
-    def _end_cookie(response: Response) -> Response:
-        response.delete_cookie(
-            SESSION_COOKIE, path="/", httponly=True, secure=secure_cookie, samesite="lax"
-        )
-        return response
 
     @api.post("/auth/logout", status_code=204, response_model=None)
     async def logout(request: Request, principal: SignedIn) -> Response:
@@ -153,6 +183,15 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             return (await accounts.update(principal, user_id, body)).public()
         except AccountError as exc:
             return _refused(exc)
+
+    @api.post("/users/{user_id}/password", status_code=204, response_model=None)
+    async def reset_password(user_id: str, body: PasswordReset, principal: UserManager) -> Answer:
+        """Another user's new password (forgotten); every session of theirs ends."""
+        try:
+            await accounts.set_password_of(principal, user_id, body.password)
+        except AccountError as exc:
+            return _refused(exc)
+        return Response(status_code=204)
 
     @api.get("/audit", response_model=None)
     async def audit_entries(

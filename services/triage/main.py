@@ -9,7 +9,7 @@ from datetime import datetime
 
 from faststream_fastapi import FastStreamAPI
 
-from services.triage import handlers, identity_api, settings_api
+from services.triage import console, handlers, identity_api, settings_api
 from services.triage.api import build_router
 from services.triage.calendars import CalendarBook
 from services.triage.scheduler import DeadlineScheduler
@@ -50,10 +50,12 @@ def assemble(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Tri
         runtime._background.append(asyncio.create_task(scheduler.run()))
 
     runtime.on_startup(start_scheduler)
+    identity = identity_api.Identity(runtime)
     app = runtime.asgi(
-        identity_api.router(runtime),
+        identity_api.router(identity),
         build_router(service, store, clock),
         settings_api.build_router(store, calendars, runtime.directory),
+        console.router(identity, service, store, runtime.directory, clock),
         title="SIGAP triage",
     )
     return Triage(runtime, store, calendars, service, scheduler, app)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from services.triage.domain.complaint import ANSWER_CLOCK_RUNS, TRIAGE_CLOCK_RUNS, Status
 from services.triage.domain.deadlines import DeadlineKind
@@ -33,6 +33,7 @@ class ComplaintQuery:
     text: str | None = None
     offset: int = 0
     limit: int = 50
+    order: Literal["newest", "deadline"] = "newest"
 
 
 def _values(statuses: frozenset[Status]) -> list[str]:
@@ -74,6 +75,14 @@ def due_for_check(now: datetime) -> dict[str, Any]:
             {"status": Status.RESPONDED.value, "deadlines.close_due": {"$lt": now}},
         ]
     }
+
+
+def ordering(query: ComplaintQuery) -> list[tuple[str, int]]:
+    """Newest first, or the nearest deadline first: complaints still without an answer
+    deadline (not yet triaged; their verify deadline is the nearer one) come before the rest."""
+    if query.order == "deadline":
+        return [("deadlines.response_due", 1), ("deadlines.triage_due", 1), ("received_at", -1)]
+    return [("received_at", -1)]
 
 
 def matching(query: ComplaintQuery, now: datetime) -> dict[str, Any]:

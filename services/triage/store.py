@@ -12,13 +12,13 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from pymongo import DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.triage.domain.complaint import (
     Actor,
     Channel,
     Complaint,
+    Feedback,
     FollowUpPlan,
     HistoryEntry,
     IdentityLevel,
@@ -32,7 +32,7 @@ from services.triage.domain.complaint import (
 )
 from services.triage.domain.deadlines import DeadlineKind, Deadlines
 from services.triage.domain.similarity import Earlier
-from services.triage.queries import ComplaintQuery, due_for_check, matching
+from services.triage.queries import ComplaintQuery, due_for_check, matching, ordering
 from shared.storage import Database
 
 
@@ -82,6 +82,10 @@ def _review(doc: dict[str, Any] | None) -> TriageReview | None:
     return TriageReview(_decision(doc.get("suggested")), confirmed, _actor(doc["actor"]), doc["at"])
 
 
+def _feedback(doc: dict[str, Any] | None) -> Feedback | None:
+    return Feedback(doc["helped"], Channel(doc["channel"]), doc["at"]) if doc else None
+
+
 def from_document(doc: dict[str, Any]) -> Complaint:
     plan = doc.get("plan")
     reply = doc.get("reply")
@@ -112,6 +116,7 @@ def from_document(doc: dict[str, Any]) -> Complaint:
         else None,
         reply=Reply(reply["text"], reply["at"]) if reply else None,
         satisfied=doc.get("satisfied"),
+        feedback=_feedback(doc.get("feedback")),
         paused_at=doc.get("paused_at"),
         paused_from=Status(doc["paused_from"]) if doc.get("paused_from") else None,
         paused_working_days=doc.get("paused_working_days", 0),
@@ -168,12 +173,12 @@ class ComplaintStore:
     async def search(
         self, query: ComplaintQuery, now: datetime
     ) -> tuple[list[dict[str, Any]], int]:
-        """One page of the register matching ``query``, newest first, and the total count."""
+        """One page of the register matching ``query`` in its order, and the total count."""
         spec = matching(query, now)
         total = await self._complaints.count_documents(spec)
         cursor = (
             self._complaints.find(spec, {"history": 0})
-            .sort("received_at", DESCENDING)
+            .sort(ordering(query))
             .skip(query.offset)
             .limit(query.limit)
         )

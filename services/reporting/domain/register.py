@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import Any, Final
 
+from shared import labels as shared_labels
+
 STATUS_LABELS: Final[dict[str, str]] = {
     "received": "Diterima",
     "triaged": "Diverifikasi",
@@ -23,24 +25,9 @@ STATUS_LABELS: Final[dict[str, str]] = {
     "reopened": "Dibuka kembali",
     "rejected": "Ditolak",
 }
-CHANNEL_LABELS: Final[dict[str, str]] = {
-    "langsung": "Langsung",
-    "telepon": "Telepon",
-    "sms": "SMS",
-    "whatsapp": "WhatsApp",
-    "kotak_saran": "Kotak saran",
-    "buku_keluhan": "Buku keluhan",
-    "media_sosial": "Media sosial",
-    "lokmin": "Lokmin",
-    "web": "Formulir web",
-    "survei": "Survei",
-}
-KIND_LABELS: Final[dict[str, str]] = {
-    "keluhan": "Keluhan",
-    "saran": "Saran",
-    "pujian": "Pujian",
-    "pertanyaan": "Pertanyaan",
-}
+# The register names the web channel as the SOP's book does.
+CHANNEL_LABELS: Final[dict[str, str]] = {**shared_labels.CHANNEL_LABELS, "web": "Formulir web"}
+KIND_LABELS: Final = shared_labels.KIND_LABELS
 ANONYMOUS: Final = "Anonim"
 CONFIDENTIAL: Final = "Dirahasiakan"
 REGISTER_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
