@@ -125,6 +125,8 @@ class Supervisor:
                 str(STATE / "db"),
                 "--oplog-max-entries",
                 "10000",
+                # An acknowledged write must survive a crash (as with MongoDB's journal).
+                "--sync-on-commit",
                 "--log-level",
                 "WARNING",
             ],
@@ -221,6 +223,9 @@ def run_local() -> int:
         for service in SERVICES:
             wait_until(lambda s=service: ready(f"/{s}/ready"), f"the {service} service", 90)
         say(f"SIGAP is running on http://localhost:{HTTP_PORT}")
+        say(f"  portal     http://localhost:{HTTP_PORT}/")
+        say(f"  console    http://localhost:{HTTP_PORT}/konsol/masuk")
+        say(f"  dashboard  http://localhost:{HTTP_PORT}/dasbor/")
         for service in SERVICES:
             say(f"  {service:<10} http://localhost:{HTTP_PORT}/{service}/health")
         say(f"  clinics    http://localhost:{HTTP_PORT}/api/v1/clinics")
