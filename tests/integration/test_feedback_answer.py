@@ -106,8 +106,10 @@ async def system(
         await seed(configured)
         async with (
             running_triage(configured) as triage,
-            LifespanManager(create_notify(configured), startup_timeout=30),
-            LifespanManager(create_intake(configured), startup_timeout=30) as intake_app,
+            LifespanManager(create_notify(configured), startup_timeout=30, shutdown_timeout=30),
+            LifespanManager(
+                create_intake(configured), startup_timeout=30, shutdown_timeout=30
+            ) as intake_app,
             contextlib.AsyncExitStack() as stack,
         ):
             sink = await bind_sink(configured, amqp)

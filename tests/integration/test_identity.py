@@ -149,7 +149,9 @@ async def test_logout_ends_the_session_in_every_service(
         return principal.user_id
 
     async with (
-        LifespanManager(other.asgi(probe, title="probe")) as manager,
+        LifespanManager(
+            other.asgi(probe, title="probe"), startup_timeout=30, shutdown_timeout=30
+        ) as manager,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app), base_url="http://reporting.test"
         ) as reporting,

@@ -181,7 +181,9 @@ async def test_submissions_are_rate_limited_per_client(
 
     limited = intake_settings(settings, rate_limit_submit_per_minute=2)
     await seed(limited)
-    async with LifespanManager(create_app(limited), startup_timeout=30) as running:
+    async with LifespanManager(
+        create_app(limited), startup_timeout=30, shutdown_timeout=30
+    ) as running:
         transport = httpx.ASGITransport(app=running.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
 

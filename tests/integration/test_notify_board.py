@@ -48,7 +48,7 @@ async def notify(
 ) -> AsyncIterator[httpx.AsyncClient]:
     await seed_demo(settings)
     async with (
-        LifespanManager(create_app(settings), startup_timeout=30) as app,
+        LifespanManager(create_app(settings), startup_timeout=30, shutdown_timeout=30) as app,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app.app), base_url="http://sigap.test"
         ) as client,

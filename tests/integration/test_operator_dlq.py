@@ -77,7 +77,9 @@ def running(settings: Settings, amqp: object, mongo: object) -> Any:
         async def on_received(event: ComplaintReceived) -> None:
             await handler(runtime, event)
 
-        async with LifespanManager(runtime.asgi(APIRouter(), title="test"), startup_timeout=30):
+        async with LifespanManager(
+            runtime.asgi(APIRouter(), title="test"), startup_timeout=30, shutdown_timeout=30
+        ):
             yield runtime
 
     return start

@@ -35,7 +35,7 @@ SECRET_NAME = "Rahmat Hidayat"
 async def triage(settings: Settings, amqp: object, mongo: object) -> AsyncIterator[Harness]:
     async with (
         running_triage(settings) as harness,
-        LifespanManager(reporting_app(settings), startup_timeout=30),
+        LifespanManager(reporting_app(settings), startup_timeout=30, shutdown_timeout=30),
     ):
         yield harness
 

@@ -109,9 +109,11 @@ async def system(settings: Settings, amqp: object, mongo: Any) -> AsyncIterator[
     async with contextlib.AsyncExitStack() as stack:
         harness = await stack.enter_async_context(running_triage(settings, FrozenClock(LONG_AGO)))
         for app in (notify_app(settings), reporting_app(settings)):
-            await stack.enter_async_context(LifespanManager(app, startup_timeout=30))
+            await stack.enter_async_context(
+                LifespanManager(app, startup_timeout=30, shutdown_timeout=30)
+            )
         intake = await stack.enter_async_context(
-            LifespanManager(intake_app(settings), startup_timeout=30)
+            LifespanManager(intake_app(settings), startup_timeout=30, shutdown_timeout=30)
         )
         transport = httpx.ASGITransport(app=intake.app)
         http = await stack.enter_async_context(

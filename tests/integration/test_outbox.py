@@ -80,7 +80,7 @@ class BrokerDownOnce:
 @contextlib.asynccontextmanager
 async def started(settings: Settings) -> AsyncIterator[ServiceRuntime]:
     runtime = ServiceRuntime("triage", settings, consumes=False)
-    async with LifespanManager(runtime.asgi(title="t"), startup_timeout=30):
+    async with LifespanManager(runtime.asgi(title="t"), startup_timeout=30, shutdown_timeout=30):
         yield runtime
 
 

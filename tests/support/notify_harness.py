@@ -161,7 +161,7 @@ async def running_notify(
         await seed_users(mongo, configured)
         apps = [
             await stack.enter_async_context(
-                LifespanManager(create_app(configured), startup_timeout=30)
+                LifespanManager(create_app(configured), startup_timeout=30, shutdown_timeout=30)
             )
             for _ in range(replicas)
         ]
