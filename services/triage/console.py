@@ -1,7 +1,8 @@
 """The staff console (/konsol/…): server-side pages over the same use cases as the staff API
 and the same identity use cases as its login. Pages: ``console_auth`` (login, logout),
 ``console_inbox`` (the clinic's register), ``console_complaint`` (one complaint and its
-commands), ``console_users`` (users and the audit log); what they share is ``console_web``."""
+commands), ``console_users`` (users and the audit log), ``console_password`` (one's own
+password); what they share is ``console_web``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from datetime import datetime
 from fastapi import APIRouter
 from fastapi.staticfiles import StaticFiles
 
-from services.triage import console_auth, console_complaint, console_inbox, console_users
+from services.triage import (
+    console_auth,
+    console_complaint,
+    console_inbox,
+    console_password,
+    console_users,
+)
 from services.triage.console_web import Console, console_pages
 from services.triage.identity_api import Identity
 from services.triage.service import TriageService
@@ -35,4 +42,5 @@ def router(
     web.include_router(console_inbox.router(console, store, clock))
     web.include_router(console_complaint.router(console, service, store, clock))
     web.include_router(console_users.router(console, identity))
+    web.include_router(console_password.router(console, identity))
     return web

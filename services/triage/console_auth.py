@@ -15,6 +15,8 @@ from shared.web.staff import LOGIN_PATH, home_of, page_principal
 WRONG = "Nama pengguna atau kata sandi salah."
 THROTTLED = "Terlalu banyak percobaan masuk. Coba lagi beberapa menit lagi."
 REQUIRED = "Wajib diisi"
+# What the login page says on arrival (``?selesai=``), after a step that ended the session.
+NOTICES = {"kata-sandi": "Kata sandi diganti. Silakan masuk dengan kata sandi baru."}
 
 
 def local_path(target: str) -> str | None:
@@ -38,6 +40,8 @@ def router(console: Console, identity: Identity) -> APIRouter:
         alert: str | None = None,
         status_code: int = 200,
     ) -> HTMLResponse:
+        arrived = request.query_params.get("selesai", "")
+        notice = NOTICES.get(arrived) if status_code == 200 else None
         page = console.pages.render(
             request,
             "masuk.html",
@@ -46,6 +50,7 @@ def router(console: Console, identity: Identity) -> APIRouter:
             next_path=next_path,
             errors=errors or {},
             alert=alert,
+            notice=notice,
         )
         page.headers["Cache-Control"] = "no-store"
         return page

@@ -14,7 +14,6 @@ _EN: Final[dict[str, str]] = {
     "Masuk konsol": "Staff sign-in",
     "Masuk ke konsol petugas": "Sign in to the staff console",
     "Nama pengguna": "Username",
-    "Kata sandi": "Password",
     "Nama pengguna atau kata sandi salah.": "Wrong username or password.",
     "Terlalu banyak percobaan masuk. Coba lagi beberapa menit lagi.": (
         "Too many sign-in attempts. Try again in a few minutes."
@@ -197,6 +196,17 @@ _EN: Final[dict[str, str]] = {
         "password in person."
     ),
     "Kata sandi baru": "New password",
+    "Ganti kata sandi": "Change password",
+    "Kata sandi lama": "Current password",
+    "Ulangi kata sandi baru": "Repeat the new password",
+    "Setelah diganti, semua sesi Anda berakhir dan Anda masuk lagi dengan kata sandi baru.": (
+        "Once changed, all your sessions end and you sign in again with the new password."
+    ),
+    "Kata sandi diganti. Silakan masuk dengan kata sandi baru.": (
+        "Password changed. Sign in with the new password."
+    ),
+    "Kata sandi lama salah": "The current password is wrong",
+    "Kata sandi baru harus berbeda": "The new password must be different",
     "Simpan kata sandi baru": "Save new password",
     "Ini akun Anda sendiri: peran, status dan kata sandinya tidak diubah di sini.": (
         "This is your own account: its role, status and password are not changed here."

@@ -20,6 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Papan Tanggapan": "Response Board",
         "Masuk": "Sign in",
         "Keluar": "Sign out",
+        "Kata sandi": "Password",
         "Kirim": "Send",
         "Bahasa": "Language",
         "Wajib diisi": "Required",
