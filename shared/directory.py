@@ -5,9 +5,14 @@ Written by the operator (``sigap`` CLI); services only read it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.storage import Database
+
+if TYPE_CHECKING:
+    from shared.auth import Principal
 
 # Clinic codes are short and upper-case: they are read aloud inside tracking numbers.
 CLINIC_CODE_PATTERN = r"^[A-Z][A-Z0-9]{1,7}$"
@@ -67,6 +72,16 @@ class Directory:
     async def clinic(self, code: str) -> Clinic | None:
         doc = await self._clinics.find_one({"_id": code}, {"_id": 0})
         return Clinic.model_validate(doc) if doc else None
+
+    async def visible_clinic(self, principal: Principal, code: str) -> Clinic | None:
+        """The clinic when it exists for ``principal`` (their own clinic, or a clinic of their
+        district), else None: another's clinic answers as if it did not exist."""
+        if principal.clinic is not None and code != principal.clinic:
+            return None
+        clinic = await self.clinic(code)
+        if clinic is None or not principal.sees_clinic(clinic.code, clinic.district):
+            return None
+        return clinic
 
     async def clinic_by_whatsapp_id(self, phone_number_id: str) -> Clinic | None:
         doc = await self._clinics.find_one(

@@ -27,12 +27,14 @@ from services.triage.views import detail, summary
 from services.triage.wire import Cause
 from shared.audit import AuditAction, AuditLog
 from shared.auth import Action, Principal, Role, require
+from shared.directory import Directory
 from shared.events import utc_now
 from shared.http import correlation_id, field_error
 
 PREFIX = "/api/v1/staff/complaints"
 STALE = "Aduan sudah diubah oleh pengguna lain. Periksa keadaan terbaru lalu ulangi."
 NOT_FOUND = "Aduan tidak ditemukan"
+CLINIC_NOT_FOUND = "Puskesmas tidak ditemukan"
 
 
 def unit_scope(principal: Principal) -> str | None:
@@ -68,7 +70,10 @@ def _json(status: int, content: dict[str, Any]) -> JSONResponse:
 
 
 def build_router(
-    service: TriageService, store: ComplaintStore, clock: Callable[[], datetime] = utc_now
+    service: TriageService,
+    store: ComplaintStore,
+    directory: Directory,
+    clock: Callable[[], datetime] = utc_now,
 ) -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["staff complaints"])
 
@@ -120,6 +125,9 @@ def build_router(
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,  # beyond it the database refuses
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> JSONResponse:
+        if clinic and not await directory.visible_clinic(principal, clinic):
+            # As for one complaint: another clinic's register does not exist for this member.
+            return field_error(404, "clinic", CLINIC_NOT_FOUND)
         query = ComplaintQuery(
             district=principal.district,
             clinic=principal.clinic or clinic,

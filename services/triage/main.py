@@ -53,7 +53,7 @@ def assemble(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Tri
     identity = identity_api.Identity(runtime)
     app = runtime.asgi(
         identity_api.router(identity),
-        build_router(service, store, clock),
+        build_router(service, store, runtime.directory, clock),
         settings_api.build_router(store, calendars, runtime.directory),
         console.router(identity, service, store, runtime.directory, clock),
         title="SIGAP triage",

@@ -45,8 +45,7 @@ def build_router(store: ComplaintStore, calendars: CalendarBook, directory: Dire
     async def in_district(principal: Principal, scope: Scope, code: str) -> bool:
         if scope == "district":
             return code == principal.district
-        clinic = await directory.clinic(code)
-        return clinic is not None and principal.sees_clinic(clinic.code, clinic.district)
+        return await directory.visible_clinic(principal, code) is not None
 
     def answer(policy: PolicyOverride, days_off: list[date]) -> dict[str, Any]:
         return {
@@ -81,12 +80,14 @@ def build_router(store: ComplaintStore, calendars: CalendarBook, directory: Dire
         await calendars.set(scope, code, override, body.days_off)
         return answer(override, body.days_off)
 
-    @router.get("/triage/accuracy")
+    @router.get("/triage/accuracy", response_model=None)
     async def triage_accuracy(
         principal: Annotated[Principal, Depends(require(Action.REPORT_READ))],
         clinic: Annotated[str | None, Query(max_length=40)] = None,
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | JSONResponse:
         """Share of automatic suggestions people kept, per field, over every confirmation."""
+        if clinic and await directory.visible_clinic(principal, clinic) is None:
+            return field_error(404, "clinic", NOT_FOUND)
         measured = accuracy(await store.reviews(principal.district, principal.clinic or clinic))
         return {"reviewed": measured.reviewed, "kept": measured.kept}
 

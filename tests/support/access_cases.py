@@ -61,7 +61,7 @@ class Case:
     prepare: Prepare
     variant: str = ""
     needs: frozenset[Action] = frozenset()  # what this call needs beyond the route's require()
-    unit_bound: bool = False  # a complaint: unit users see only their unit's
+    unit_bound: bool = False  # complaints: unit users see only their unit's (object, items)
     listed: Listed | None = None  # a list's items, each with its clinic (and district, unit)
 
     def targets(self) -> tuple[Target, ...]:
@@ -75,8 +75,10 @@ class Case:
         needed = {action for action in route_actions if action is not None} | self.needs
         if not all(who.may(action) for action in needed):
             return 403
+        # A unit user's own clinic exists for them; only its objects are bound to their unit.
+        unit_bound = self.unit_bound and self.scope == "object"
         if self.scope in ("object", "clinic") and not sees(
-            who, at.clinic, at.district, at.unit, unit_bound=self.unit_bound
+            who, at.clinic, at.district, at.unit, unit_bound=unit_bound
         ):
             return 404
         if self.scope == "district" and at.district != who.district:
@@ -176,7 +178,7 @@ COMPLAINTS = "/api/v1/staff/complaints"
 TRIAGE: dict[Key, tuple[Case, ...]] = {
     ("triage", "GET", COMPLAINTS): (
         Case(
-            "list",
+            "clinic",
             200,
             call(params=lambda t: {"clinic": t.clinic}),
             unit_bound=True,
@@ -191,7 +193,7 @@ TRIAGE: dict[Key, tuple[Case, ...]] = {
         for name in COMMANDS
     },
     ("triage", "GET", "/api/v1/staff/triage/accuracy"): (
-        Case("list", 200, call(params=lambda t: {"clinic": t.clinic})),
+        Case("clinic", 200, call(params=lambda t: {"clinic": t.clinic})),
     ),
 }
 
