@@ -27,6 +27,7 @@ from shared.events import decode
 from shared.settings import Settings
 from shared.storage import Database, database
 from tests.integration.triage_harness import FrozenClock, Harness, running_triage
+from tests.support.reporting_harness import folded
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -98,6 +99,7 @@ class System:
             ),
             what=f"reporting sees {status}",
         )
+        await folded(self.db("reporting"))
 
 
 def _key(owner: str, doc: dict[str, Any]) -> Any:
@@ -233,6 +235,7 @@ async def test_old_finished_complaints_lose_personal_data_everywhere_and_figures
         until=lambda n: n == 2,
         what="reporting heard the purge",
     )
+    await folded(system.db("reporting"))
     assert await snapshot(system) == before
     for complaint_id, kept in untouched.items():
         assert await identity(system, complaint_id) == kept

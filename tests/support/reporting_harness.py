@@ -56,13 +56,7 @@ class Reporting:
                 timeout=90,
                 what=f"{count} events applied",
             )
-            # Each applied event's share reaches the aggregates with the next fold.
-            await eventually(
-                lambda: db["pending_contributions"].count_documents({}),
-                until=lambda n: n == 0,
-                timeout=90,
-                what="their shares folded into the aggregates",
-            )
+            await folded(db, timeout=90)
         finally:
             await client.close()
 
@@ -73,6 +67,17 @@ class Reporting:
             return [doc async for doc in db[name].find({})]
         finally:
             await client.close()
+
+
+async def folded(db: Any, timeout: float = 15.0) -> None:
+    """Wait until every applied event's share has reached reporting's aggregates (``db``:
+    reporting's database): facts are written at once, aggregates with the next fold."""
+    await eventually(
+        lambda: db["pending_contributions"].count_documents({}),
+        until=lambda n: n == 0,
+        timeout=timeout,
+        what="applied events' shares folded into the aggregates",
+    )
 
 
 async def seed_directory(settings: Settings) -> None:
