@@ -61,13 +61,15 @@ class Register:
 
 
 @asynccontextmanager
-async def open_register(settings: Settings) -> AsyncIterator[Register]:
+async def open_register(
+    settings: Settings, passwords: Passwords | None = None
+) -> AsyncIterator[Register]:
     client = create_client(settings)
     try:
         db = database(client, settings, "directory")
         await ensure_indexes(db, "directory")
         directory, users, audit = Directory(db), UserStore(db), AuditLog(db)
-        accounts = Accounts(users, directory, Passwords(), RevocationStore(db), audit)
+        accounts = Accounts(users, directory, passwords or Passwords(), RevocationStore(db), audit)
         yield Register(directory, users, accounts, audit)
     finally:
         await client.close()

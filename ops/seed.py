@@ -8,7 +8,7 @@ from ops.register import open_register
 from shared.auth import Role
 from shared.directory import Clinic, District, Unit
 from shared.settings import Settings
-from shared.users import NewUser
+from shared.users import NewUser, Passwords
 
 STANDARD_UNITS = (
     Unit(code="pendaftaran", name="Pendaftaran"),
@@ -100,10 +100,27 @@ def demo_logins() -> list[tuple[str, str, str, str]]:
     ]
 
 
+class _HashedOnce(Passwords):
+    """Every demo account has the one published demo password: it is hashed once per process
+    (argon2 is slow on purpose, and every test seeds a fresh database)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._hashes: dict[str, str] = {}
+
+    async def hash(self, password: str) -> str:
+        if password not in self._hashes:
+            self._hashes[password] = await super().hash(password)
+        return self._hashes[password]
+
+
+_DEMO_PASSWORDS = _HashedOnce()
+
+
 async def seed_demo(settings: Settings) -> tuple[int, int]:
     """Create (or refresh) the demo districts and clinics and create the demo accounts that do
     not exist yet (an existing account, its password included, is left as it is)."""
-    async with open_register(settings) as register:
+    async with open_register(settings, _DEMO_PASSWORDS) as register:
         for district in DEMO_DISTRICTS:
             await register.save_district(district)
         for clinic in DEMO_CLINICS:
