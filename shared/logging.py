@@ -98,11 +98,12 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> N
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(sys.stdout),
+        # No file given: each line goes to sys.stdout as it is then (a test runner swaps it).
+        logger_factory=structlog.PrintLoggerFactory(),
         cache_logger_on_first_use=False,
     )
     # Libraries (uvicorn, aio-pika, pymongo) log through the standard library: same format.
-    handler = logging.StreamHandler(sys.stdout)
+    handler = CurrentStdoutHandler()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared_processors,
@@ -119,6 +120,17 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> N
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
     structlog.contextvars.bind_contextvars(service=service)
+
+
+class CurrentStdoutHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to sys.stdout as it is at each record, not as it was when logging was set up."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stdout)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stdout
+        super().emit(record)
 
 
 def bind_correlation(correlation_id: str, **extra: Any) -> None:

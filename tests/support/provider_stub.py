@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from tests.support.infra import free_port
+
+# The stand-in SMTP server narrates every connection at INFO; only its troubles matter here.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
