@@ -31,7 +31,7 @@ from services.reporting.domain.contributions import (
     to_storable,
 )
 from services.reporting.domain.facts import LoggedEvent, project
-from services.reporting.domain.register import mask_contacts, mask_reporter
+from services.reporting.domain.register import mask_contacts, mask_own_name, mask_reporter
 from services.reporting.domain.stats import month_key
 from services.reporting.store import (
     FOLD_BATCH,
@@ -56,6 +56,8 @@ def redacted(event: Event) -> dict[str, Any]:
     data: dict[str, Any] = event.data.model_dump(mode="json")
     if isinstance(event, ComplaintReceived):
         data.pop("pin", None)
+        if isinstance(data.get("text"), str):
+            data["text"] = mask_own_name(data["text"], data.get("reporter"))
         data["reporter"] = mask_reporter(data.get("identity"), data.get("reporter"))
     if isinstance(event, SurveySubmitted):
         data.pop("suggestion", None)  # becomes feedback of its own, with its own masking

@@ -19,7 +19,12 @@ pytestmark = pytest.mark.integration
 async def test_register_exports_hold_every_complaint_and_no_identity(reporting: Reporting) -> None:
     at = datetime(2026, 10, 3, 2, 0, tzinfo=UTC)
     events = [
-        received(Reporter(name="Siti Aminah", phone="+6281311112222"), "biasa", "Antrian lama", at),
+        received(
+            Reporter(name="Siti Aminah", phone="+6281311112222"),
+            "biasa",
+            "Saya Siti Aminah, antrian lama",
+            at,
+        ),
         received(
             Reporter(name="Joko Widodo", email="joko@contoh.id"),
             "rahasia",

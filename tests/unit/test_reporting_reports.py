@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from services.reporting.domain.contributions import add_into, survey_contributions
 from services.reporting.domain.ikm import ELEMENT_CODES, IkmTally
-from services.reporting.domain.register import mask_reporter, register_row
+from services.reporting.domain.register import mask_own_name, mask_reporter, register_row
 from services.reporting.domain.summaries import ikm_report, tally_of
 from services.reporting.domain.tables import register_table
 from services.reporting.exports import to_csv, to_xlsx
@@ -148,7 +148,10 @@ def test_logged_complaint_keeps_no_pin_no_name_and_no_contact_in_its_text() -> N
             pin="654321",
             channel="whatsapp",
             kind="keluhan",
-            text="Obat kosong. Hubungi 081234567890 atau budi@contoh.id",
+            text=(
+                "Saya budi SANTOSO dari Desa Kali. Obat kosong. "
+                "Hubungi 081234567890 atau budi@contoh.id"
+            ),
             reporter=Reporter(name="Budi Santoso", phone="+6281234567890"),
             received_at=datetime(2026, 10, 1, tzinfo=UTC),
         ),
@@ -162,6 +165,22 @@ def test_logged_complaint_keeps_no_pin_no_name_and_no_contact_in_its_text() -> N
     assert "654321" not in flat and "Budi" not in flat
     assert "081234567890" not in flat and "budi@contoh.id" not in flat
     assert data["reporter"] == "B*** S***, +6281****890"
+    assert data["text"].startswith("Saya b*** S*** dari Desa Kali. Obat kosong.")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("Saya Siti Aminah, antre lama", "Siti Aminah", "Saya S*** A***, antre lama"),
+        ("Sitinya tidak ada", "Siti", "Sitinya tidak ada"),  # only whole words
+        ("Bu Ani di loket", "Ani Bu", "Bu A*** di loket"),  # short words stay
+        ("Tidak ada nama", None, "Tidak ada nama"),
+    ],
+)
+def test_the_reporters_own_name_is_masked_where_the_text_repeats_it(
+    text: str, name: str | None, expected: str
+) -> None:
+    assert mask_own_name(text, {"name": name} if name else None) == expected
 
 
 def test_register_rows_export_to_csv_and_xlsx_with_the_same_lines() -> None:

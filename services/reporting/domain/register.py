@@ -71,6 +71,16 @@ def mask_contacts(text: str) -> str:
     return _PHONE.sub(lambda match: mask_phone(match.group(0)), text)
 
 
+def mask_own_name(text: str, reporter: Mapping[str, Any] | None) -> str:
+    """The reporter's own name where the text repeats it ("saya Siti Aminah" → "saya S***
+    A***"); words under three letters stay, they identify nobody and are often common words."""
+    name = str((reporter or {}).get("name") or "")
+    for word in sorted({w for w in name.split() if len(w) >= 3}, key=len, reverse=True):
+        pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+        text = pattern.sub(lambda match: mask_name(match.group(0)), text)
+    return text
+
+
 def mask_reporter(identity: str | None, reporter: Mapping[str, Any] | None) -> str:
     """The one form of a reporter reporting ever keeps."""
     if identity == "anonim" or not reporter:
