@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
@@ -30,6 +31,16 @@ def chromium_path() -> str:
     if not Path(path).exists():
         pytest.fail("Chromium is missing: apt-get install chromium (the CI script does)")
     return path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed browser test's report ends with what the system's processes printed."""
+    report = yield
+    stack = getattr(item, "funcargs", {}).get("stack")
+    if report.failed and isinstance(stack, LocalStack):
+        report.sections.append(("SIGAP stack log (last lines)", stack.log_tail()))
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from ops.seed import seed_demo
 from services.intake.main import create_app as create_intake
@@ -14,6 +13,7 @@ from services.notify.main import create_app as create_notify
 from services.reporting.main import create_app as create_reporting
 from services.triage.main import create_app as create_triage
 from shared.settings import Settings
+from tests.support.lifespan import Running
 
 
 @dataclass
@@ -32,9 +32,7 @@ async def system(settings: Settings, amqp: object, mongo: object) -> AsyncIterat
     async with contextlib.AsyncExitStack() as stack:
         clients = []
         for factory in factories:
-            app = await stack.enter_async_context(
-                LifespanManager(factory(settings), startup_timeout=30, shutdown_timeout=30)
-            )
+            app = await stack.enter_async_context(Running(factory(settings)))
             client = httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app.app), base_url="http://sigap.test"
             )

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 from faststream_fastapi import FastStreamAPI
@@ -23,6 +22,7 @@ from services.triage.main import create_app as create_triage
 from shared.auth import Action, Principal, Requirement, Role, TokenCodec
 from shared.settings import Settings
 from tests.support.access_cases import CASES
+from tests.support.lifespan import Running
 
 pytestmark = pytest.mark.integration
 
@@ -137,7 +137,7 @@ async def test_every_staff_route_refuses_a_missing_or_wrong_token_with_401(
     assert routes, f"{service} has no staff route"
     wrong: list[str] = []
     async with (
-        LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager,
+        Running(app) as manager,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app, raise_app_exceptions=False),
             base_url="http://sigap.test",

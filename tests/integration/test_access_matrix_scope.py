@@ -14,7 +14,6 @@ from typing import Any
 import aio_pika
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 
 from services.triage.domain.complaint import Status
@@ -24,6 +23,7 @@ from shared.settings import Settings
 from tests.integration.test_access_matrix import SERVICES, Route, codec, staff_routes
 from tests.support.access_cases import CASES, Case
 from tests.support.access_world import FOREIGN, OWN, SIBLING, Target, World, leaks
+from tests.support.lifespan import Running
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -128,7 +128,7 @@ async def test_every_role_on_every_target_gets_exactly_the_status_the_tables_der
     app = SERVICES[service](world.settings)
     outcome = Outcome()
     async with (
-        LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager,
+        Running(app) as manager,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app, raise_app_exceptions=False),
             base_url="http://sigap.test",

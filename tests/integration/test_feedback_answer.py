@@ -17,7 +17,6 @@ from typing import Any
 import aio_pika
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 
 from services.intake.main import create_app as create_intake
@@ -45,6 +44,7 @@ from tests.integration.test_intake_fixtures import (
     whatsapp_payload,
 )
 from tests.integration.triage_harness import Harness, running_triage
+from tests.support.lifespan import Running
 from tests.support.provider_stub import HttpProviderStub, http_provider
 from tests.support.waiting import eventually
 
@@ -106,10 +106,8 @@ async def system(
         await seed(configured)
         async with (
             running_triage(configured) as triage,
-            LifespanManager(create_notify(configured), startup_timeout=30, shutdown_timeout=30),
-            LifespanManager(
-                create_intake(configured), startup_timeout=30, shutdown_timeout=30
-            ) as intake_app,
+            Running(create_notify(configured)),
+            Running(create_intake(configured)) as intake_app,
             contextlib.AsyncExitStack() as stack,
         ):
             sink = await bind_sink(configured, amqp)

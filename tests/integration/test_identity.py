@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import APIRouter, Depends
 
 from ops.seed import DEMO_PASSWORD, seed_demo
@@ -18,6 +17,7 @@ from services.triage.main import create_app as create_triage
 from shared.auth import Action, Principal, require
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
+from tests.support.lifespan import Running
 
 pytestmark = pytest.mark.integration
 ClientFactory = Callable[..., contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]
@@ -32,7 +32,7 @@ def start_triage(settings: Settings, amqp: object, mongo: object) -> ClientFacto
         await seed_demo(settings)
         app = create_triage(service_settings or settings)
         async with (
-            LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager,
+            Running(app) as manager,
             httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=manager.app), base_url="http://sigap.test"
             ) as client,
@@ -149,9 +149,7 @@ async def test_logout_ends_the_session_in_every_service(
         return principal.user_id
 
     async with (
-        LifespanManager(
-            other.asgi(probe, title="probe"), startup_timeout=30, shutdown_timeout=30
-        ) as manager,
+        Running(other.asgi(probe, title="probe")) as manager,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app), base_url="http://reporting.test"
         ) as reporting,

@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from faststream.rabbit import RabbitBroker
 
 from services.intake.main import create_app
@@ -29,6 +28,7 @@ from tests.integration.test_intake_fixtures import (
     seed,
     whatsapp_payload,
 )
+from tests.support.lifespan import Running
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +41,7 @@ async def outage(
     await seed(configured)
     app = create_app(configured)
     broker: RabbitBroker = app._brokers[0]  # the runtime's one broker connection
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as running:
+    async with Running(app) as running:
         sink = await bind_sink(configured, amqp)
         transport = httpx.ASGITransport(app=running.app)
         async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_BASE_URL) as client:

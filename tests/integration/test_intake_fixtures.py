@@ -18,7 +18,6 @@ from typing import Any
 import aio_pika
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from pymongo import AsyncMongoClient
 
 from ops.seed import seed_demo
@@ -27,6 +26,7 @@ from shared.auth import Principal, Role, TokenCodec
 from shared.directory import Clinic, Directory, Unit
 from shared.settings import Settings
 from shared.storage import create_client, database
+from tests.support.lifespan import Running
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -128,7 +128,7 @@ async def intake_fixture(
     configured = intake_settings(settings)
     await seed(configured)
     app = create_app(configured)
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as running:
+    async with Running(app) as running:
         sink = await bind_sink(configured, amqp)
         transport = httpx.ASGITransport(app=running.app, client=("198.51.100.7", 40000))
         async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_BASE_URL) as client:

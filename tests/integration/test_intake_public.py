@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from asgi_lifespan import LifespanManager
 
 from services.intake.main import create_app
 from tests.integration.test_intake_fixtures import (  # noqa: F401 — the fixture
@@ -13,6 +12,7 @@ from tests.integration.test_intake_fixtures import (  # noqa: F401 — the fixtu
     intake_fixture,
     intake_settings,
 )
+from tests.support.lifespan import Running
 
 pytestmark = pytest.mark.integration
 
@@ -181,9 +181,7 @@ async def test_submissions_are_rate_limited_per_client(
 
     limited = intake_settings(settings, rate_limit_submit_per_minute=2)
     await seed(limited)
-    async with LifespanManager(
-        create_app(limited), startup_timeout=30, shutdown_timeout=30
-    ) as running:
+    async with Running(create_app(limited)) as running:
         transport = httpx.ASGITransport(app=running.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
 

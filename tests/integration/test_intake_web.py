@@ -12,7 +12,6 @@ import aio_pika
 import httpx
 import pytest
 import segno
-from asgi_lifespan import LifespanManager
 from faststream_fastapi import FastStreamAPI
 
 from services.intake import handlers, web
@@ -30,6 +29,7 @@ from tests.integration.test_intake_fixtures import (
     intake_settings,
     seed,
 )
+from tests.support.lifespan import Running
 
 pytestmark = pytest.mark.integration
 
@@ -62,7 +62,7 @@ async def portal(
     configured = intake_settings(settings)
     await seed(configured)
     app = portal_app(configured)
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as running:
+    async with Running(app) as running:
         sink = await bind_sink(configured, amqp)
         transport = httpx.ASGITransport(app=running.app, client=("198.51.100.7", 40000))
         async with httpx.AsyncClient(transport=transport, base_url=PUBLIC_BASE_URL) as client:

@@ -12,7 +12,6 @@ from urllib.parse import unquote, urlsplit
 
 import aio_pika
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import APIRouter
 from pymongo.asynchronous.client_session import AsyncClientSession
 
@@ -20,6 +19,7 @@ from shared.events import Actor, ComplaintReceived, ComplaintReceivedData, Event
 from shared.messaging import ATTEMPT_HEADER, ERROR_HEADER
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
+from tests.support.lifespan import Running
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -70,7 +70,7 @@ def running(settings: Settings, amqp: object, mongo: object) -> Callable[..., ob
             await handler(runtime, event)
 
         app = runtime.asgi(APIRouter(), title="test")
-        async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+        async with Running(app):
             yield runtime
 
     return start

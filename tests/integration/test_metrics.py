@@ -10,7 +10,6 @@ from datetime import timedelta
 import aio_pika
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from prometheus_client.parser import text_string_to_metric_families
 
 from services.intake.main import create_app as create_intake
@@ -32,6 +31,7 @@ from tests.integration.test_intake_fixtures import (  # noqa: F401 — the fixtu
 )
 from tests.integration.test_intake_public import complaint
 from tests.integration.triage_harness import running_triage
+from tests.support.lifespan import Running
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -102,7 +102,7 @@ async def test_a_configured_scrape_token_is_required(settings: Settings, mongo: 
     configured = intake_settings(settings, metrics_token="scrape-token-0123456789")
     await seed(configured)
     app = create_intake(configured)
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as running:
+    async with Running(app) as running:
         transport = httpx.ASGITransport(app=running.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
             assert (await client.get("/metrics")).status_code == 401
@@ -168,7 +168,7 @@ async def notify_runtime(
 ) -> AsyncIterator[tuple[ServiceRuntime, httpx.AsyncClient]]:
     runtime = ServiceRuntime("notify", settings, consumes=False)
     app = runtime.asgi(title="notify metrics")
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as running:
+    async with Running(app) as running:
         transport = httpx.ASGITransport(app=running.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
             yield runtime, client

@@ -11,7 +11,6 @@ from typing import Any
 import aio_pika
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from ops.seed import seed_demo
 from services.notify.digest import DigestMaker
@@ -31,6 +30,7 @@ from shared.events import (
 )
 from shared.settings import Settings
 from shared.storage import create_client, database
+from tests.support.lifespan import Running
 from tests.support.notify_harness import Mongo
 from tests.support.publishing import publish
 from tests.support.waiting import eventually
@@ -48,7 +48,7 @@ async def notify(
 ) -> AsyncIterator[httpx.AsyncClient]:
     await seed_demo(settings)
     async with (
-        LifespanManager(create_app(settings), startup_timeout=30, shutdown_timeout=30) as app,
+        Running(create_app(settings)) as app,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app.app), base_url="http://sigap.test"
         ) as client,

@@ -13,7 +13,6 @@ from typing import Any
 
 import aio_pika
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import APIRouter
 from pymongo.asynchronous.client_session import AsyncClientSession
 from typer.testing import CliRunner, Result
@@ -29,6 +28,7 @@ from shared.events import (
 )
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
+from tests.support.lifespan import Running
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -77,9 +77,7 @@ def running(settings: Settings, amqp: object, mongo: object) -> Any:
         async def on_received(event: ComplaintReceived) -> None:
             await handler(runtime, event)
 
-        async with LifespanManager(
-            runtime.asgi(APIRouter(), title="test"), startup_timeout=30, shutdown_timeout=30
-        ):
+        async with Running(runtime.asgi(APIRouter(), title="test")):
             yield runtime
 
     return start

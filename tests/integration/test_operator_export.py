@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 from typer.testing import CliRunner, Result
 
@@ -24,6 +23,7 @@ from shared.events import Actor, Answers, Reporter, Respondent, SurveySubmitted,
 from shared.settings import Settings
 from shared.storage import database
 from tests.integration.triage_harness import Harness, running_triage
+from tests.support.lifespan import Running
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -35,7 +35,7 @@ SECRET_NAME = "Rahmat Hidayat"
 async def triage(settings: Settings, amqp: object, mongo: object) -> AsyncIterator[Harness]:
     async with (
         running_triage(settings) as harness,
-        LifespanManager(reporting_app(settings), startup_timeout=30, shutdown_timeout=30),
+        Running(reporting_app(settings)),
     ):
         yield harness
 

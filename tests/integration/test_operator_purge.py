@@ -16,7 +16,6 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from typer.testing import CliRunner, Result
 
 from ops import cli, cli_support
@@ -27,6 +26,7 @@ from shared.events import decode
 from shared.settings import Settings
 from shared.storage import Database, database
 from tests.integration.triage_harness import FrozenClock, Harness, running_triage
+from tests.support.lifespan import Running
 from tests.support.reporting_harness import folded
 from tests.support.waiting import eventually
 
@@ -111,12 +111,8 @@ async def system(settings: Settings, amqp: object, mongo: Any) -> AsyncIterator[
     async with contextlib.AsyncExitStack() as stack:
         harness = await stack.enter_async_context(running_triage(settings, FrozenClock(LONG_AGO)))
         for app in (notify_app(settings), reporting_app(settings)):
-            await stack.enter_async_context(
-                LifespanManager(app, startup_timeout=30, shutdown_timeout=30)
-            )
-        intake = await stack.enter_async_context(
-            LifespanManager(intake_app(settings), startup_timeout=30, shutdown_timeout=30)
-        )
+            await stack.enter_async_context(Running(app))
+        intake = await stack.enter_async_context(Running(intake_app(settings)))
         transport = httpx.ASGITransport(app=intake.app)
         http = await stack.enter_async_context(
             httpx.AsyncClient(transport=transport, base_url="http://sigap.test")

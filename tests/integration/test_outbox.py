@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 import aio_pika
 import pytest
-from asgi_lifespan import LifespanManager
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from shared.events import (
@@ -24,6 +23,7 @@ from shared.events import (
 from shared.messaging import PublishError
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
+from tests.support.lifespan import Running
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -80,7 +80,7 @@ class BrokerDownOnce:
 @contextlib.asynccontextmanager
 async def started(settings: Settings) -> AsyncIterator[ServiceRuntime]:
     runtime = ServiceRuntime("triage", settings, consumes=False)
-    async with LifespanManager(runtime.asgi(title="t"), startup_timeout=30, shutdown_timeout=30):
+    async with Running(runtime.asgi(title="t")):
         yield runtime
 
 

@@ -22,7 +22,6 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import aio_pika
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from services.intake.main import create_app as create_intake
 from shared.settings import Settings
@@ -30,6 +29,7 @@ from tests.integration.test_intake_fixtures import intake_settings, seed
 from tests.integration.test_intake_public import complaint
 from tests.integration.triage_harness import Harness, running_triage
 from tests.support.infra import Infrastructure
+from tests.support.lifespan import Running
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -151,7 +151,7 @@ async def edge(settings: Settings, sites: Sites, district: Harness) -> AsyncIter
     )
     await seed(local)
     app = create_intake(local)
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as running:
+    async with Running(app) as running:
         transport = httpx.ASGITransport(app=running.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://edge") as client:
             try:

@@ -12,7 +12,6 @@ from typing import ClassVar
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
     ExportTraceServiceResponse,
@@ -30,6 +29,7 @@ from shared.settings import Settings
 from tests.integration.test_intake_fixtures import intake_settings, seed
 from tests.integration.test_intake_public import complaint
 from tests.integration.triage_harness import running_triage
+from tests.support.lifespan import Running
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -65,7 +65,7 @@ async def test_a_complaint_posted_over_http_is_one_trace_from_intake_to_triages_
     await seed(traced)
     async with running_triage(traced) as triage:
         app = create_intake(traced)
-        async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as running:
+        async with Running(app) as running:
             transport = httpx.ASGITransport(app=running.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
                 reply = await client.post("/api/v1/complaints", json=complaint())
@@ -110,7 +110,7 @@ async def test_without_an_endpoint_nothing_is_traced_or_installed(
     names = [type(m).__name__ for m in runtime.broker.config.broker_middlewares]
     assert not any("Telemetry" in name for name in names), names
     app = runtime.asgi(title="untraced")
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as running:
+    async with Running(app) as running:
         transport = httpx.ASGITransport(app=running.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
             assert (await client.get("/health")).status_code == 200
@@ -151,7 +151,7 @@ async def test_with_an_endpoint_spans_are_exported_over_otlp_http(
     traced = Settings(**{**settings.model_dump(), "otel_endpoint": collector})
     runtime = ServiceRuntime("notify", traced, consumes=False)
     app = runtime.asgi(title="traced")
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+    async with Running(app):
         event = NotificationSent.create(
             NotificationSentData(
                 notification_id=uuid.uuid4(),

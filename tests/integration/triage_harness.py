@@ -13,13 +13,13 @@ from typing import Any
 
 import aio_pika
 import httpx
-from asgi_lifespan import LifespanManager
 
 from ops.seed import seed_demo
 from services.triage.main import Triage, assemble
 from shared.auth import Principal, Role, TokenCodec
 from shared.events import Actor, ComplaintReceived, ComplaintReceivedData, Reporter
 from shared.settings import Settings
+from tests.support.lifespan import Running
 from tests.support.waiting import eventually
 
 PREFIX = "/api/v1/staff/complaints"
@@ -180,7 +180,7 @@ async def running_triage(
     clock = clock or FrozenClock()
     triage = assemble(settings, clock=clock)
     tap = EventTap()
-    async with LifespanManager(triage.app, startup_timeout=30, shutdown_timeout=30) as app:
+    async with Running(triage.app) as app:
         await tap.start(settings)
         transport = httpx.ASGITransport(app=app.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://sigap.test") as http:

@@ -12,7 +12,6 @@ from typing import Any
 
 import aio_pika
 import httpx
-from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 from pymongo import AsyncMongoClient
 
@@ -29,6 +28,7 @@ from shared.events import (
     RespondedData,
 )
 from shared.settings import Settings
+from tests.support.lifespan import Running
 from tests.support.provider_stub import HttpProviderStub, SmtpStub, http_provider, smtp_server
 from tests.support.publishing import publish
 from tests.support.waiting import eventually
@@ -160,9 +160,7 @@ async def running_notify(
         await seed_demo(configured)
         await seed_users(mongo, configured)
         apps = [
-            await stack.enter_async_context(
-                LifespanManager(create_app(configured), startup_timeout=30, shutdown_timeout=30)
-            )
+            await stack.enter_async_context(Running(create_app(configured)))
             for _ in range(replicas)
         ]
         http = await stack.enter_async_context(

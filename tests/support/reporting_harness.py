@@ -12,7 +12,6 @@ from typing import Any
 
 import aio_pika
 import httpx
-from asgi_lifespan import LifespanManager
 
 from services.reporting.main import create_app
 from shared.auth import Principal, Role, TokenCodec
@@ -20,6 +19,7 @@ from shared.directory import Clinic, Directory, District, Unit
 from shared.events import Actor, ComplaintReceived, ComplaintReceivedData, Event, Reporter
 from shared.settings import Settings
 from shared.storage import create_client, database
+from tests.support.lifespan import Running
 from tests.support.publishing import publish
 from tests.support.waiting import eventually
 
@@ -103,9 +103,7 @@ async def running_reporting(
     settings: Settings, amqp: aio_pika.abc.AbstractRobustConnection
 ) -> AsyncIterator[Reporting]:
     await seed_directory(settings)
-    async with LifespanManager(
-        create_app(settings), startup_timeout=30, shutdown_timeout=30
-    ) as app:
+    async with Running(create_app(settings)) as app:
         transport = httpx.ASGITransport(app=app.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://sigap.test") as http:
             yield Reporting(http, settings, amqp)

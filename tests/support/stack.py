@@ -31,8 +31,16 @@ class LocalStack:
     origin: str
     mongodb_url: str
     prefix: str
+    log_path: Path
     output: list[bytes] = field(default_factory=list)
     returncode: int | None = None
+
+    def log_tail(self, lines: int = 200) -> str:
+        """The last lines every process of the stack printed so far (for a failed test)."""
+        with contextlib.suppress(OSError):
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+            return "\n".join(text.splitlines()[-lines:])
+        return ""
 
 
 async def _delete_topology(settings: Settings) -> None:
@@ -72,27 +80,31 @@ def local_stack(infra: Infrastructure, state_dir: Path) -> Iterator[LocalStack]:
         "SIGAP_MONGODB_DB_PREFIX": prefix,
     }
     env.pop("SIGAP_MONGODB_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ops.local_run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        preexec_fn=exit_with_parent,  # a killed test run takes its stack with it
-    )
+    state_dir.mkdir(parents=True, exist_ok=True)
+    log_path = state_dir / "stack.log"
+    with log_path.open("wb") as log:
+        # A file, not a pipe: a test can read what the stack said while it still runs.
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ops.local_run"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=exit_with_parent,  # a killed test run takes its stack with it
+        )
     stack = LocalStack(
         f"http://127.0.0.1:{http_port}",
         f"mongodb://127.0.0.1:{db_port}/?directConnection=true",
         prefix,
+        log_path,
     )
     try:
         yield stack
     finally:
         process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=60)
-        stack.output.append(output)
+        process.wait(timeout=60)
+        stack.output.append(log_path.read_bytes())
         stack.returncode = process.returncode
-        print(output.decode(errors="replace"))
         settings = Settings(rabbitmq_url=infra.rabbitmq_url, amqp_prefix=prefix)
         asyncio.run(_delete_topology(settings))
