@@ -32,12 +32,13 @@ from services.intake.staff_web_forms import (
 from services.intake.staff_web_messages import MESSAGES
 from services.intake.staff_web_views import BOX_PAGE, SURVEY_PAGE, BatchPage, StaffEntryViews
 from services.intake.web_forms import FormRefusedError, typed_values
-from services.intake.web_views import BUSY, FORM_EXPIRED
+from services.intake.web_views import BUSY
 from shared.auth import Action, Principal
 from shared.directory import Clinic
 from shared.http import correlation_id
 from shared.logging import get_logger
 from shared.messaging import PublishError
+from shared.web.forms import FORM_EXPIRED
 from shared.web.pages import Pages
 
 log = get_logger(__name__)

@@ -35,9 +35,10 @@ from services.intake.staff_web_forms import (
     row_labels,
 )
 from services.intake.web_forms import KINDS, SURVEY_FIELDS
-from services.intake.web_views import SURVEY_CHOICES, clinic_today, form_state, kind_label
+from services.intake.web_views import SURVEY_CHOICES, clinic_today, kind_label
 from shared.auth import Action, Principal
 from shared.directory import Clinic
+from shared.web.forms import form_state
 from shared.web.pages import Pages
 from shared.web.staff import StaffPages
 

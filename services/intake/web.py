@@ -31,7 +31,6 @@ from services.intake.web_forms import (
 )
 from services.intake.web_views import (
     BUSY,
-    FORM_EXPIRED,
     NOT_MATCHING,
     TOO_MANY,
     PortalViews,
@@ -43,6 +42,7 @@ from shared.logging import get_logger
 from shared.messaging import PublishError
 from shared.settings import Settings
 from shared.web.csrf import CSRF_FIELD, csrf_valid
+from shared.web.forms import FORM_EXPIRED
 from shared.web.pages import SHARED, Pages
 
 log = get_logger(__name__)

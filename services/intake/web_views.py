@@ -24,10 +24,9 @@ from services.intake.web_forms import (
 )
 from shared.directory import Clinic
 from shared.events import utc_now
+from shared.web.forms import form_state
 from shared.web.pages import Pages
 
-FORM_EXPIRED = "Sesi formulir kedaluwarsa. Silakan kirim ulang."
-CHECK_FIELDS = "Periksa isian yang ditandai."
 BUSY = "Layanan sedang sibuk, belum diterima. Silakan coba lagi."
 TOO_MANY = "Terlalu banyak permintaan. Silakan coba lagi nanti."
 NOT_MATCHING = "Nomor pelacakan atau PIN tidak cocok"
@@ -57,11 +56,6 @@ def local_time(moment: datetime | None, timezone: str) -> str:
 def clinic_today(clinic: Clinic) -> str:
     """Today's date where the clinic is (ISO), the default of its date fields."""
     return utc_now().astimezone(ZoneInfo(clinic.timezone)).date().isoformat()
-
-
-def form_state(errors: Errors | None, alert: str | None) -> dict[str, Any]:
-    """A form page's field errors and its alert (the field check's, unless another is given)."""
-    return {"errors": errors or {}, "alert": alert or (CHECK_FIELDS if errors else None)}
 
 
 def kind_label(kind: str) -> str:

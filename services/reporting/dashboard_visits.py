@@ -21,6 +21,7 @@ from services.reporting.reports import Scope
 from services.reporting.store import ReportingStore
 from shared.auth import Action, Principal
 from shared.directory import Clinic, Directory
+from shared.web.forms import CHECK_FIELDS, FORM_EXPIRED
 
 PATH = "/dasbor/kunjungan"
 SHOWN_MONTHS = 12
@@ -29,8 +30,6 @@ REASONS = {
     "month": "Isi bulan dengan format TTTT-BB, misalnya 2026-10",
     "visits": "Isi jumlah kunjungan: bilangan bulat 0 sampai 10.000.000",
 }
-FORM_EXPIRED = "Sesi formulir kedaluwarsa. Silakan kirim ulang."
-CHECK_FIELDS = "Periksa isian yang ditandai."
 NO_CLINIC = "Puskesmas tidak ditemukan"
 FIELD_LABELS = {"clinic": "Puskesmas", "month": "Bulan", "visits": "Jumlah kunjungan"}
 

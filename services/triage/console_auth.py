@@ -6,10 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from services.triage.console_web import FORM_EXPIRED, Console, text_of
+from services.triage.console_web import Console, text_of
 from services.triage.identity_api import Identity, client_address
 from shared.sessions import LoginRefusedError, LoginThrottledError
 from shared.users import PASSWORD_MAX_LENGTH
+from shared.web.forms import FORM_EXPIRED
 from shared.web.staff import LOGIN_PATH, home_of, page_principal
 
 WRONG = "Nama pengguna atau kata sandi salah."

@@ -18,7 +18,7 @@ from services.triage import console_labels as labels
 from services.triage.api import STALE, record_identity_view, unit_scope, visible_to
 from services.triage.commands import COMMANDS, actor_of
 from services.triage.console_forms import FIELD_LABELS, CommandFormError, body_from_form, typed
-from services.triage.console_web import CHECK_FIELDS, FORM_EXPIRED, Console
+from services.triage.console_web import Console
 from services.triage.domain.errors import IllegalTransition, InvalidCommand
 from services.triage.domain.workflow import TRANSITIONS
 from services.triage.service import ComplaintNotFoundError, TriageService
@@ -27,6 +27,7 @@ from services.triage.views import detail
 from services.triage.wire import Cause
 from shared.auth import Action, Principal
 from shared.http import correlation_id
+from shared.web.forms import CHECK_FIELDS, FORM_EXPIRED
 
 DONE = "Tersimpan."
 Doc = dict[str, Any]

@@ -7,10 +7,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from services.triage.console_web import CHECK_FIELDS, FORM_EXPIRED, Console
+from services.triage.console_web import Console
 from services.triage.identity_api import Identity
 from shared.auth import Principal
 from shared.users import PASSWORD_MAX_LENGTH, AccountError
+from shared.web.forms import FORM_EXPIRED, form_state
 from shared.web.staff import LOGIN_PATH
 
 PASSWORD_PATH = "/konsol/kata-sandi"
@@ -36,8 +37,7 @@ def router(console: Console, identity: Identity) -> APIRouter:
             principal,
             "kata_sandi.html",
             status_code,
-            errors=errors or {},
-            alert=alert or (CHECK_FIELDS if errors else None),
+            **form_state(errors, alert),
         )
 
     @web.get(PASSWORD_PATH, response_model=None)

@@ -14,11 +14,12 @@ from pydantic import ValidationError
 
 from services.triage import console_labels as labels
 from services.triage.console_forms import field_errors
-from services.triage.console_web import CHECK_FIELDS, FORM_EXPIRED, Console, text_of
+from services.triage.console_web import Console, text_of
 from services.triage.identity_api import Identity
 from shared.accounts import UserUpdate
 from shared.auth import Action, Principal, Role
 from shared.users import CLINIC_ROLES, AccountError, NewUser, StaffUser
+from shared.web.forms import FORM_EXPIRED, form_state
 
 NEW_FIELDS = ("username", "name", "role", "clinic", "unit", "email", "phone")
 PATTERNS = {
@@ -82,8 +83,7 @@ def router(console: Console, identity: Identity) -> APIRouter:
             status_code,
             users=await accounts.visible_users(principal),
             values=values or {"clinic": principal.clinic or ""},
-            errors=errors or {},
-            alert=alert or (CHECK_FIELDS if errors else None),
+            **form_state(errors, alert),
             **(await choices(principal)),
         )
 
@@ -104,8 +104,7 @@ def router(console: Console, identity: Identity) -> APIRouter:
             status_code,
             user=user,
             failed=failed,
-            errors=errors or {},
-            alert=alert or (CHECK_FIELDS if errors else None),
+            **form_state(errors, alert),
             notice=done,
             when=labels.local_time,
             **(await choices(principal)),

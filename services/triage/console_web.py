@@ -18,8 +18,6 @@ from shared.web.pages import Pages
 from shared.web.staff import StaffPages
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-FORM_EXPIRED = "Sesi formulir kedaluwarsa. Silakan kirim ulang."
-CHECK_FIELDS = "Periksa isian yang ditandai."
 Errors = dict[str, str]
 
 

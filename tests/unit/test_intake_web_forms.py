@@ -20,6 +20,7 @@ from services.intake.web_forms import (
     complaint_from_form,
     survey_from_form,
 )
+from shared.web import forms
 from shared.web.i18n import MESSAGES
 
 TEMPLATES = Path(web.__file__).resolve().parent / "templates"
@@ -118,6 +119,6 @@ def test_every_word_the_portal_shows_has_an_english_text() -> None:
     shown |= {label for _, label in EDUCATION}
     for element in SURVEY_ELEMENTS:
         shown |= {element.name, element.question, *element.scale}
-    shown |= {web_views.FORM_EXPIRED, web_views.CHECK_FIELDS, web_views.BUSY}
+    shown |= {forms.FORM_EXPIRED, forms.CHECK_FIELDS, web_views.BUSY}
     shown |= {web_views.TOO_MANY, web_views.NOT_MATCHING}
     assert sorted(shown - MESSAGES["en"].keys()) == []

@@ -3,14 +3,26 @@ a role is offered in a status, and how a command form becomes the API's request 
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from starlette.datastructures import FormData
 
 from services.triage.api_schemas import CloseBody, PlanBody, TriageBody
-from services.triage.console_auth import local_path
+from services.triage.console_auth import NOTICES, local_path
 from services.triage.console_complaint import offered
 from services.triage.console_forms import CommandFormError, body_from_form
+from services.triage.console_messages import MESSAGES as CONSOLE_MESSAGES
+from services.triage.console_password import PASSWORDS_DIFFER
+from services.triage.console_users import DONE
 from shared.auth import Principal, Role
+from shared.web.forms import CHECK_FIELDS, FORM_EXPIRED
+from shared.web.i18n import MESSAGES as SHARED_MESSAGES
+
+ROOT = Path(__file__).resolve().parents[2]
+CONSOLE_TEMPLATES = ROOT / "services" / "triage" / "templates"
+SHARED_TEMPLATES = ROOT / "shared" / "web" / "templates"
 
 
 def principal(role: Role) -> Principal:
@@ -71,3 +83,14 @@ def test_a_refused_form_names_each_field_in_indonesian() -> None:
         "due_date": "Wajib diisi",
         "made_by": "Pilih salah satu pilihan yang tersedia",
     }
+
+
+def test_every_literal_word_of_the_console_pages_has_an_english_text() -> None:
+    templates = [*CONSOLE_TEMPLATES.glob("*.html"), *SHARED_TEMPLATES.glob("*.html")]
+    shown: set[str] = set()
+    for template in templates:
+        shown |= set(re.findall(r"(?<![\w.])t\('([^']+)'\)", template.read_text(encoding="utf-8")))
+    shown |= {*NOTICES.values(), *DONE.values(), FORM_EXPIRED, CHECK_FIELDS}
+    shown |= {PASSWORDS_DIFFER, "Kata sandi lama salah", "Kata sandi baru harus berbeda"}
+    known = CONSOLE_MESSAGES["en"].keys() | SHARED_MESSAGES["en"].keys()
+    assert sorted(shown - known) == []
