@@ -5,13 +5,13 @@ publish is harmless)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import timedelta
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from shared.background import every
 from shared.events import Event, decode, encode, utc_now
 from shared.logging import get_logger
 from shared.messaging import Publisher
@@ -80,14 +80,12 @@ class Outbox:
         return await self._publish_documents([doc async for doc in cursor])
 
     async def run_relay(self, interval_seconds: float) -> None:
-        while True:
-            try:
-                published = await self.relay_pending()
-                if published:
-                    log.warning("outbox.relayed", count=published)
-            except Exception:  # the relay must outlive outages
-                log.exception("outbox.relay_failed")
-            await asyncio.sleep(interval_seconds)
+        async def relay() -> None:
+            published = await self.relay_pending()
+            if published:
+                log.warning("outbox.relayed", count=published)
+
+        await every(interval_seconds, relay, "outbox.relay_failed")
 
     async def _publish_documents(self, documents: list[dict[str, object]]) -> int:
         ordered = sorted(documents, key=lambda d: d["created_at"])  # type: ignore[arg-type,return-value]

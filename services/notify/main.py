@@ -20,6 +20,7 @@ from services.notify.sender import Sender
 from services.notify.service import NotifyService
 from services.notify.store import NotifyStore
 from services.notify.templates import TemplateLibrary
+from shared.background import cancel_requested, every
 from shared.logging import get_logger
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings, get_settings
@@ -56,13 +57,17 @@ def create_app(settings: Settings | None = None) -> FastStreamAPI:
     )
 
     async def work() -> None:
-        while True:
+        async def round_of_work() -> None:
+            # The digest's failure must not hold the sender back, nor the other way round.
             for step, name in ((digests.run_once, "digest"), (sender.run_once, "sender")):
                 try:
                     await step()
-                except Exception:  # the worker outlives outages; records stay where they are
+                except Exception:
+                    if cancel_requested():
+                        raise
                     log.exception("notify.worker_round_failed", step=name)
-            await asyncio.sleep(settings.notify_sender_interval_seconds)
+
+        await every(settings.notify_sender_interval_seconds, round_of_work, "notify.worker_failed")
 
     @asynccontextmanager
     async def worker_lifespan(_app: object) -> AsyncIterator[None]:

@@ -9,7 +9,6 @@ event leaves through the outbox).
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -27,6 +26,7 @@ from services.notify.domain.delivery import (
 from services.notify.domain.messages import render
 from services.notify.store import NotifyStore
 from services.notify.templates import TemplateLibrary, TemplateNotFoundError
+from shared.background import every
 from shared.directory import Directory
 from shared.events import (
     Actor,
@@ -76,12 +76,7 @@ class Sender:
         self.sender_id = sender_id or uuid.uuid4().hex
 
     async def run(self, interval_seconds: float) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except Exception:  # the worker must outlive outages; records stay queued
-                log.exception("sender.round_failed")
-            await asyncio.sleep(interval_seconds)
+        await every(interval_seconds, self.run_once, "sender.round_failed")
 
     async def run_once(self) -> int:
         """Send every record that is due now; the number sent or settled."""

@@ -8,12 +8,12 @@ version-checked, so each missed deadline is raised once however many replicas ru
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
 from services.triage.service import TriageService
 from services.triage.store import ComplaintStore, StaleComplaintError
+from shared.background import every
 from shared.events import utc_now
 from shared.logging import get_logger
 
@@ -44,11 +44,9 @@ class DeadlineScheduler:
         return raised
 
     async def run(self) -> None:
-        while True:
-            try:
-                raised = await self.run_once()
-                if raised:
-                    log.info("deadline.scan", raised=raised)
-            except Exception:  # the scheduler must outlive outages; the next scan retries
-                log.exception("deadline.scan_failed")
-            await asyncio.sleep(self._interval)
+        async def scan() -> None:
+            raised = await self.run_once()
+            if raised:
+                log.info("deadline.scan", raised=raised)
+
+        await every(self._interval, scan, "deadline.scan_failed")

@@ -1,0 +1,37 @@
+"""The background loops of a service (outbox relay, notify's sender, triage's deadline scan):
+one step every interval for as long as the service runs. A loop outlives its step's failures
+(an outage passes; what was not done is found again next round) but never its cancellation,
+even when a library turns the cancellation into an error of its own: a stopping service must
+not wait forever for a loop that swallowed the request to end."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+
+def cancel_requested() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
+async def every(
+    interval_seconds: float,
+    step: Callable[[], Awaitable[object]],
+    failure_event: str,
+    **log_fields: object,
+) -> None:
+    """Run ``step`` every ``interval_seconds`` until cancelled; a failure is logged as
+    ``failure_event`` and the next round tries again."""
+    while True:
+        try:
+            await step()
+        except Exception:
+            if cancel_requested():
+                raise asyncio.CancelledError from None
+            log.exception(failure_event, **log_fields)
+        await asyncio.sleep(interval_seconds)
