@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from shared.events import EVENT_MODELS
-from shared.topology import SUBSCRIPTIONS
+from shared.topology import SUBSCRIPTIONS, UPLINK_BINDINGS
 
 # Which service publishes each event (by type prefix where the whole family has one producer).
 PRODUCERS: dict[str, str] = {
@@ -51,7 +51,10 @@ def consumers_of(event_type: str) -> list[str]:
         key_head, _, key_tail = event_type.partition(".")
         return head == key_head and tail in ("*", "#", key_tail)
 
-    return [s for s, patterns in SUBSCRIPTIONS.items() if any(matches(p) for p in patterns)]
+    bound = [s for s, patterns in SUBSCRIPTIONS.items() if any(matches(p) for p in patterns)]
+    # A clinic edge node's uplink brings these into the district's intake queue.
+    uplinked = "intake" not in bound and any(matches(p) for p in UPLINK_BINDINGS)
+    return [*bound, "intake"] if uplinked else bound
 
 
 def _fields(model: type[BaseModel]) -> list[str]:
@@ -78,6 +81,8 @@ def render() -> str:
     models = sorted(EVENT_MODELS.items())
     for (event_type, version), _model in models:
         consumers = ", ".join(consumers_of(event_type)) or "—"
+        if event_type in UPLINK_BINDINGS:
+            consumers = consumers.replace("intake", "intake (from edge nodes)")
         lines.append(f"| `{event_type}` | {version} | {producer_of(event_type)} | {consumers} |")
     lines.append("")
     for (event_type, version), model in models:

@@ -18,7 +18,14 @@ from shared.events import Event, UndecodableEventError, encode
 from shared.events.registry import decode_object
 from shared.logging import bind_correlation, get_logger
 from shared.settings import Settings
-from shared.topology import ServiceQueues, all_service_queues, events_exchange, service_queues
+from shared.topology import (
+    UPLINK_BINDINGS,
+    ServiceQueues,
+    all_service_queues,
+    events_exchange,
+    service_queues,
+    uplink_queue,
+)
 
 log = get_logger(__name__)
 
@@ -64,6 +71,10 @@ async def declare_topology(broker: RabbitBroker, settings: Settings) -> None:
         for retry in queues.retries:
             await broker.declare_queue(retry)
         await broker.declare_queue(queues.dead_letter)
+    if settings.edge_uplink:
+        uplink = await broker.declare_queue(uplink_queue(settings))
+        for pattern in UPLINK_BINDINGS:
+            await uplink.bind(exchange, routing_key=pattern)
 
 
 class RabbitPublisher:

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     rabbitmq_url: SecretStr = SecretStr("amqp://guest:guest@127.0.0.1:5672/")
     # Names are prefixed so that tests (and several deployments on one broker) never collide.
     amqp_prefix: str = "sigap"
+    # An intake running as a clinic's edge node (deploy/edge): its complaints are also kept in
+    # the uplink queue its shovel forwards to the district's intake, which answers tracking.
+    edge_uplink: bool = False
     prefetch_count: int = Field(default=64, ge=1, le=5000)
     # Growing delay between attempts of a failing handler; len(retry_delays) + 1 attempts in all,
     # then the message goes to the service's dead-letter queue.

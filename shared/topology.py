@@ -114,5 +114,15 @@ def service_queues(settings: Settings, service: str) -> ServiceQueues:
     return ServiceQueues(service, main, retries, dead_letter, SUBSCRIPTIONS[service])
 
 
+# At a clinic's edge node: what the district's intake must learn of complaints accepted there
+# (to answer their tracking), kept until the uplink shovel moves it to the district's intake
+# queue (deploy/edge/shovels.sh).
+UPLINK_BINDINGS = ("complaint.received",)
+
+
+def uplink_queue(settings: Settings) -> RabbitQueue:
+    return _quorum(f"{settings.amqp_prefix}.uplink.intake", {})
+
+
 def all_service_queues(settings: Settings) -> list[ServiceQueues]:
     return [service_queues(settings, service) for service in SUBSCRIPTIONS]

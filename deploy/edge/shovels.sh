@@ -21,7 +21,9 @@
 set -eu
 
 # The services whose queues receive what an edge intake publishes (shared/topology.py
-# SUBSCRIPTIONS, all but intake: tracking is answered at the district).
+# SUBSCRIPTIONS, all but intake). The district's intake answers tracking: it learns of the
+# edge's complaints from the edge's uplink queue (SIGAP_EDGE_UPLINK=true declares it), which
+# one more shovel moves into the district's intake queue.
 SERVICES="triage notify reporting"
 
 action="${1:-}"
@@ -34,16 +36,18 @@ ctl="${RABBITMQCTL:-rabbitmqctl}"
 case "$action" in
   up)
     district_uri="$(cat "${DISTRICT_URI_FILE:-/run/secrets/district_amqp_uri}")"
-    for service in $SERVICES; do
+    for service in $SERVICES intake; do
       queue="$prefix.$service"
+      source="$queue"
+      [ "$service" = intake ] && source="$prefix.uplink.intake"
       $ctl -q set_parameter -p "$vhost" shovel "sigap-uplink-$service" \
-        "{\"src-uri\": \"$edge_uri\", \"src-queue\": \"$queue\",
+        "{\"src-uri\": \"$edge_uri\", \"src-queue\": \"$source\",
           \"dest-uri\": \"$district_uri\", \"dest-queue\": \"$queue\",
           \"ack-mode\": \"on-confirm\", \"reconnect-delay\": 10}"
     done
     ;;
   down)
-    for service in $SERVICES; do
+    for service in $SERVICES intake; do
       $ctl -q clear_parameter -p "$vhost" shovel "sigap-uplink-$service" || true
     done
     ;;

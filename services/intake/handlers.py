@@ -1,5 +1,6 @@
 """Intake's subscribers: triage's state changes keep the complainant's tracking view current;
-notify's sent closing message makes intake await the answer to its question."""
+notify's sent closing message makes intake await the answer to its question; a complaint
+accepted at a clinic's edge node (forwarded by its uplink) gets its tracking view here."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from shared.events import (
     ComplaintEscalated,
     ComplaintPlanRecorded,
     ComplaintProgressStarted,
+    ComplaintReceived,
     ComplaintRejected,
     ComplaintReopened,
     ComplaintReporterReplied,
@@ -40,6 +42,11 @@ def register(consumer: EventConsumer, tracking: TrackingService) -> None:
 
     for model in TRACKED:
         consumer.handles(model)(on_progress)
+
+    @consumer.handles(ComplaintReceived)
+    async def on_received_at_an_edge_node(event: ComplaintReceived) -> None:
+        # Only an edge node's uplink brings these here: intake's queue is not bound to them.
+        await tracking.adopt(event)
 
     @consumer.handles(NotificationSent)
     async def on_notification_sent(event: NotificationSent) -> None:

@@ -212,14 +212,43 @@ class SubmissionStore:
         changes: dict[str, Any],
         session: AsyncClientSession,
     ) -> None:
-        """Apply a newer state; an event older than the last one applied changes nothing."""
+        """Apply a newer state; an event older than the last one applied changes nothing. A
+        complaint accepted at an edge node may be heard of here before it is adopted: its
+        state is kept, and the adoption adds the rest."""
+        progress = {**changes, "progress_at": at, "updated_at": at}
+        known = await self._submissions.find_one(
+            {"_id": tracking_number}, {"_id": 1}, session=session
+        )
+        if known is None:
+            await self._submissions.insert_one(
+                {"_id": tracking_number, **progress}, session=session
+            )
+            return
         await self._submissions.update_one(
             {
                 "_id": tracking_number,
                 "$or": [{"progress_at": None}, {"progress_at": {"$lte": at}}],
             },
-            {"$set": {**changes, "progress_at": at, "updated_at": at}},
+            {"$set": progress},
             session=session,
+        )
+
+    async def adopt(
+        self, tracking_number: str, submission: dict[str, Any], session: AsyncClientSession
+    ) -> None:
+        """Keep the tracking view of a complaint accepted at a clinic's edge node; a state
+        heard of before (``record_progress``) stands."""
+        known = await self._submissions.find_one(
+            {"_id": tracking_number}, {"status": 1}, session=session
+        )
+        if known is None:
+            await self._submissions.insert_one(
+                {"_id": tracking_number, **submission}, session=session
+            )
+            return
+        kept = {k: v for k, v in submission.items() if k not in ("status", "updated_at")}
+        await self._submissions.update_one(
+            {"_id": tracking_number}, {"$set": kept}, session=session
         )
 
     # --- provider messages (de-duplication) ---------------------------------------------

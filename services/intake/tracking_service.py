@@ -15,9 +15,11 @@ from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from services.intake.domain.contacts import contact_key
 from services.intake.domain.progress import status_after, status_label
 from services.intake.domain.tracking import (
     InvalidTrackingNumberError,
+    hash_pin,
     normalise_tracking_number,
     verify_pin,
 )
@@ -26,6 +28,7 @@ from services.intake.store import SubmissionStore
 from shared.events import (
     CLOSING_TEMPLATE,
     ClosedData,
+    ComplaintReceived,
     Event,
     NotificationSent,
     ReasonData,
@@ -97,6 +100,36 @@ class TrackingService:
 
         async def effect(session: AsyncClientSession) -> Sequence[Event]:
             await self._store.record_progress(tracking_number, event.occurred_at, changes, session)
+            return []
+
+        await self._applier.apply(event, effect)
+
+    async def adopt(self, event: ComplaintReceived) -> None:
+        """A complaint accepted at a clinic's edge node (its uplink forwards the event here):
+        kept like one accepted here, so that the district answers its tracking (once)."""
+        data = event.data
+        # scrypt is deliberately slow: keep it off the event loop.
+        pin_hash = await asyncio.to_thread(hash_pin, data.pin, self._pepper)
+        phone = data.reporter.phone if data.reporter and data.identity != "anonim" else None
+        submission = {
+            "complaint_id": data.complaint_id,
+            "clinic": event.clinic,
+            "district": event.district,
+            "reporter_key": contact_key(phone, self._pepper) if phone else None,
+            "kind": data.kind,
+            "channel": data.channel,
+            "unit": data.unit,
+            "status": "received",
+            "received_at": data.received_at,
+            "updated_at": data.received_at,
+            "created_at": data.received_at,
+            "pin_hash": pin_hash,
+            "published": True,
+            "accepted_at_edge": True,
+        }
+
+        async def effect(session: AsyncClientSession) -> Sequence[Event]:
+            await self._store.adopt(data.tracking_number, submission, session)
             return []
 
         await self._applier.apply(event, effect)

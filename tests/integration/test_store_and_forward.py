@@ -1,7 +1,7 @@
 """Store and forward for a clinic with a weak link: an intake node on its own broker keeps
 accepting complaints while the link is cut, and RabbitMQ's dynamic shovels (set up by
 deploy/edge/shovels.sh, the script an edge node runs) carry them to the district once it is
-back — each one exactly once.
+back — each one exactly once — where the district's portal tracks them with their PINs.
 
 Two vhosts of the local broker stand for the two sites; the test creates and deletes them.
 """
@@ -36,6 +36,7 @@ pytestmark = pytest.mark.integration
 
 SHOVELS = Path(__file__).resolve().parents[2] / "deploy" / "edge" / "shovels.sh"
 FORWARDED = ("triage", "notify", "reporting")
+UPLINKS = (*FORWARDED, "intake")
 
 
 def rabbitmqctl(*args: str) -> str:
@@ -72,7 +73,7 @@ def sites(infra: Infrastructure, tmp_path: Path) -> Iterator[Sites]:
     rabbitmqctl("add_user", clinic, password)
     rabbitmqctl(
         "set_permissions", "-p", f"{name}-district", clinic,
-        r"^[^.]+\.(triage|notify|reporting)$", r"^amq\.default$", "^$",
+        r"^[^.]+\.(intake|triage|notify|reporting)$", r"^amq\.default$", "^$",
     )  # fmt: skip
     netloc = f"{clinic}:{password}@{base.hostname}:{base.port or 5672}"
     uri_file = tmp_path / "district_amqp_uri"  # a secret file at a real edge node
@@ -126,28 +127,56 @@ async def drain(url: str, queue: str) -> list[dict[str, Any]]:
 class EdgeNode:
     client: httpx.AsyncClient
     settings: Settings
+    pins: dict[str, str]
 
     async def submit(self, text: str) -> str:
         reply = await self.client.post("/api/v1/complaints", json=complaint(text=text))
         assert reply.status_code == 202, reply.text  # accepted at the clinic, link or not
-        return str(reply.json()["tracking_number"])
+        receipt = reply.json()
+        self.pins[receipt["tracking_number"]] = receipt["pin"]
+        return str(receipt["tracking_number"])
+
+
+@dataclass
+class District:
+    triage: Harness
+    portal: httpx.AsyncClient  # the district's intake, where complainants track
+
+    async def tracked(self, number: str, pin: str) -> dict[str, Any]:
+        """The tracking view, once the edge's uplink brought the complaint here."""
+
+        async def view() -> httpx.Response:
+            return await self.portal.get(f"/api/v1/complaints/track/{number}", params={"pin": pin})
+
+        answer = await eventually(
+            view, until=lambda r: r.status_code == 200, what=f"{number} tracked at the district"
+        )
+        return dict(answer.json())
 
 
 @pytest.fixture
-async def district(settings: Settings, sites: Sites, mongo: object) -> AsyncIterator[Harness]:
-    """Triage at the district; notify and reporting are left unconsumed, to count arrivals."""
+async def district(settings: Settings, sites: Sites, mongo: object) -> AsyncIterator[District]:
+    """Triage and intake at the district; notify and reporting are left unconsumed, to count
+    arrivals."""
     at_district = Settings(**{**settings.model_dump(), "rabbitmq_url": sites.district_url})
-    async with running_triage(at_district) as triage:
-        yield triage
+    async with (
+        running_triage(at_district) as triage,
+        Running(create_intake(intake_settings(at_district))) as intake,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=intake.app), base_url="http://district"
+        ) as portal,
+    ):
+        yield District(triage, portal)
 
 
 @pytest.fixture
-async def edge(settings: Settings, sites: Sites, district: Harness) -> AsyncIterator[EdgeNode]:
+async def edge(settings: Settings, sites: Sites, district: District) -> AsyncIterator[EdgeNode]:
     """The clinic's intake node: its own broker and its own database."""
     local = intake_settings(
         settings,
         rabbitmq_url=sites.edge_url,
         mongodb_db_prefix=f"{settings.mongodb_db_prefix}_edge",
+        edge_uplink=True,
     )
     await seed(local)
     app = create_intake(local)
@@ -155,21 +184,21 @@ async def edge(settings: Settings, sites: Sites, district: Harness) -> AsyncIter
         transport = httpx.ASGITransport(app=running.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://edge") as client:
             try:
-                yield EdgeNode(client, local)
+                yield EdgeNode(client, local, {})
             finally:
                 await shovels(sites, settings, "down")
 
 
 async def test_complaints_accepted_while_the_link_is_cut_reach_the_district_exactly_once(
-    settings: Settings, sites: Sites, district: Harness, edge: EdgeNode
+    settings: Settings, sites: Sites, district: District, edge: EdgeNode
 ) -> None:
-    names = {f"sigap-uplink-{service}" for service in FORWARDED}
+    names = {f"sigap-uplink-{service}" for service in UPLINKS}
     prefix = settings.amqp_prefix
 
     # Link up: a complaint goes straight through.
     await shovels(sites, settings, "up")
     first = await edge.submit("Antrean pendaftaran lama sekali, sudah dua jam")
-    await district.tap.wait_for("complaint.triaged")
+    await district.triage.tap.wait_for("complaint.triaged")
 
     # The link is cut: the clinic keeps accepting, and its complaints wait at the edge.
     await shovels(sites, settings, "down")
@@ -181,7 +210,8 @@ async def test_complaints_accepted_while_the_link_is_cut_reach_the_district_exac
     offline = [await edge.submit(f"Obat di farmasi kosong, keluhan nomor {n}") for n in range(5)]
     for service in FORWARDED:
         assert await queue_depth(sites.edge_url, f"{prefix}.{service}") == len(offline)
-    assert len(district.tap.of("complaint.triaged")) == 1
+    assert await queue_depth(sites.edge_url, f"{prefix}.uplink.intake") == len(offline)
+    assert len(district.triage.tap.of("complaint.triaged")) == 1
 
     # The link is back.
     await shovels(sites, settings, "up")
@@ -190,15 +220,15 @@ async def test_complaints_accepted_while_the_link_is_cut_reach_the_district_exac
         until=lambda running: running == names,
         what="every shovel running",
     )
-    triaged = await district.tap.wait_for("complaint.triaged", count=1 + len(offline))
+    triaged = await district.triage.tap.wait_for("complaint.triaged", count=1 + len(offline))
 
     expected = {first, *offline}
     assert {e["data"]["tracking_number"] for e in triaged} == expected
-    for service in FORWARDED:
+    for queue in (*(f"{prefix}.{s}" for s in FORWARDED), f"{prefix}.uplink.intake"):
         await eventually(
-            lambda s=service: queue_depth(sites.edge_url, f"{prefix}.{s}"),  # type: ignore[misc]
+            lambda q=queue: queue_depth(sites.edge_url, q),  # type: ignore[misc]
             until=lambda depth: depth == 0,
-            what=f"edge {service} queue drained",
+            what=f"edge queue {queue} drained",
         )
     # Notify and reporting have no consumer here: what reached their district queues, once each.
     for service in ("notify", "reporting"):
@@ -211,7 +241,17 @@ async def test_complaints_accepted_while_the_link_is_cut_reach_the_district_exac
         assert len({m["message_id"] for m in arrived}) == len(expected)
     # Triage stored each complaint once.
     stored = [
-        await district.triage.store.get_document(uuid.UUID(e["data"]["complaint_id"]))
+        await district.triage.triage.store.get_document(uuid.UUID(e["data"]["complaint_id"]))
         for e in triaged
     ]
     assert len({doc["tracking_number"] for doc in stored if doc}) == len(expected)
+    # The district's portal tracks every one of them with the PIN the clinic gave on paper.
+    for number in expected:
+        view = await district.tracked(number, edge.pins[number])
+        assert view["tracking_number"] == number and view["status_label"] == "Diterima"
+        pin = edge.pins[number]
+        other_pin = str((int(pin[0]) + 1) % 10) + pin[1:]
+        wrong = await district.portal.get(
+            f"/api/v1/complaints/track/{number}", params={"pin": other_pin}
+        )
+        assert wrong.status_code == 404
