@@ -9,12 +9,16 @@ from typing import Any
 import aio_pika
 import pytest
 
+from services.intake.domain.tracking import generate_tracking_number
 from shared.events import (
     Actor,
+    ComplaintReceived,
+    ComplaintReceivedData,
     ComplaintResponded,
     ComplaintTriaged,
     ComplaintTriagedData,
     Event,
+    Reporter,
     RespondedData,
     encode,
 )
@@ -160,3 +164,54 @@ async def test_triage_and_reply_events_move_the_view_along(intake: Intake, amqp:
     assert seen["status_label"] == "Sudah dijawab"
     assert seen["reply"] == "Stok obat sudah ditambah mulai minggu ini."
     assert seen["replied_at"] is not None
+
+
+async def test_a_complaint_accepted_at_an_edge_node_is_tracked_here_whatever_arrives_first(
+    intake: Intake, amqp: Any
+) -> None:
+    number, pin = generate_tracking_number("MDRJ1", datetime.now(UTC).date()), "482913"
+    received = ComplaintReceived.create(
+        ComplaintReceivedData(
+            complaint_id=uuid.uuid4(),
+            tracking_number=number,
+            pin=pin,
+            channel="web",
+            kind="keluhan",
+            text="Obat habis terus di farmasi",
+            reporter=Reporter(name="Siti Aminah", phone="+6281234567890"),
+            received_at=datetime.now(UTC) - timedelta(hours=3),
+        ),
+        district="banjarnegara",
+        clinic="MDRJ1",
+        actor=Actor(kind="public"),
+        correlation_id="c-edge",
+    )
+    responded = ComplaintResponded.following(
+        received,
+        RespondedData(
+            complaint_id=received.data.complaint_id,
+            tracking_number=number,
+            reply="Stok obat sudah ditambah.",
+        ),
+        actor=Actor(kind="staff", id="u1"),
+    )
+    # The district's reply arrives before the edge's uplink delivers the complaint (twice).
+    await publish(intake, amqp, responded)
+    queue = f"{intake.settings.amqp_prefix}.intake"
+    async with amqp.channel() as channel:
+        for _ in range(2):  # as the uplink shovel puts it into the queue
+            message = aio_pika.Message(encode(received), message_id=str(received.event_id))
+            await channel.default_exchange.publish(message, routing_key=queue)
+
+    # Polled in the database: a tracking attempt before it arrives would count as a wrong PIN.
+    processed = intake.mongo[f"{intake.settings.mongodb_db_prefix}_intake"]["processed_events"]
+    await eventually(
+        lambda: processed.count_documents({}), until=lambda n: n == 2, what="both applied"
+    )
+    seen = await track(intake, number, pin)
+    assert seen.status_code == 200, seen.text
+    assert seen.json()["status"] == "responded"
+    assert seen.json()["reply"] == "Stok obat sudah ditambah."
+    assert (await track(intake, number, wrong(pin))).status_code == 404
+    submissions = intake.mongo[f"{intake.settings.mongodb_db_prefix}_intake"]["submissions"]
+    assert await submissions.count_documents({"_id": number}) == 1
