@@ -1,8 +1,9 @@
 """The background loops of a service (outbox relay, notify's sender, triage's deadline scan):
 one step every interval for as long as the service runs. A loop outlives its step's failures
 (an outage passes; what was not done is found again next round) but never its cancellation,
-even when a library turns the cancellation into an error of its own: a stopping service must
-not wait forever for a loop that swallowed the request to end."""
+even when something inside the step swallowed it (Python 3.11's ``asyncio.wait_for`` returns a
+result that was ready at the same moment) or turned it into an error of its own: a stopping
+service must not wait forever for a loop that missed the request to end."""
 
 from __future__ import annotations
 
@@ -34,4 +35,6 @@ async def every(
             if cancel_requested():
                 raise asyncio.CancelledError from None
             log.exception(failure_event, **log_fields)
+        if cancel_requested():  # asked to stop while the step ran, and the step kept it
+            raise asyncio.CancelledError
         await asyncio.sleep(interval_seconds)

@@ -51,3 +51,26 @@ async def test_a_cancellation_turned_into_an_error_still_ends_the_loop() -> None
     if not done:
         loop.cancel()
     assert done == {loop} and loop.cancelled()
+
+
+async def test_a_cancellation_swallowed_by_the_step_still_ends_the_loop() -> None:
+    inside = asyncio.Event()
+    swallowed = 0
+
+    async def step() -> None:
+        nonlocal swallowed
+        inside.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            if swallowed:
+                raise
+            swallowed += 1  # returns as if done, as asyncio.wait_for may in Python 3.11
+
+    loop = asyncio.create_task(every(0.001, step, "test.step_failed"))
+    await asyncio.wait_for(inside.wait(), timeout=10)
+    loop.cancel()
+    done, _ = await asyncio.wait({loop}, timeout=10)
+    if not done:
+        loop.cancel()
+    assert done == {loop} and loop.cancelled()
