@@ -8,7 +8,8 @@ service must not wait forever for a loop that missed the request to end."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from shared.logging import get_logger
 
@@ -38,3 +39,19 @@ async def every(
         if cancel_requested():  # asked to stop while the step ran, and the step kept it
             raise asyncio.CancelledError
         await asyncio.sleep(interval_seconds)
+
+
+async def stop(tasks: Sequence[asyncio.Task[Any]], patience_seconds: float = 10.0) -> None:
+    """Cancel the loops and wait for them to end, asking again once if one goes on; a loop that
+    still runs after that is left behind with a warning rather than holding the service's
+    stop forever (the process ends anyway)."""
+    running = [task for task in tasks if not task.done()]
+    for _ in range(2):
+        if not running:
+            return
+        for task in running:
+            task.cancel()
+        await asyncio.wait(running, timeout=patience_seconds / 2)
+        running = [task for task in running if not task.done()]
+    for task in running:
+        log.warning("background.loop_left_running", task=task.get_name())

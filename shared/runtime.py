@@ -15,6 +15,7 @@ from faststream_fastapi import FastStreamAPI
 
 from shared.audit import AuditLog
 from shared.auth import TokenCodec
+from shared.background import stop
 from shared.directory import Directory
 from shared.http import CorrelationMiddleware, install_error_handlers
 from shared.idempotency import IdempotentApplier
@@ -129,9 +130,7 @@ class ServiceRuntime:
         try:
             yield
         finally:
-            for task in self._background:
-                task.cancel()
-            await asyncio.gather(*self._background, return_exceptions=True)
+            await stop(self._background)
             await self.client.close()
             if self.tracer_provider is not None:
                 await asyncio.to_thread(self.tracer_provider.shutdown)  # flushes queued spans

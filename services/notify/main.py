@@ -20,7 +20,7 @@ from services.notify.sender import Sender
 from services.notify.service import NotifyService
 from services.notify.store import NotifyStore
 from services.notify.templates import TemplateLibrary
-from shared.background import cancel_requested, every
+from shared.background import cancel_requested, every, stop
 from shared.logging import get_logger
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings, get_settings
@@ -77,8 +77,7 @@ def create_app(settings: Settings | None = None) -> FastStreamAPI:
         try:
             yield
         finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            await stop([task])
             await http.aclose()
 
     return runtime.asgi(

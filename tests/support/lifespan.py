@@ -6,7 +6,7 @@ from the test report alone."""
 from __future__ import annotations
 
 import asyncio
-import io
+from typing import Any
 
 from asgi_lifespan import LifespanManager
 from starlette.types import ASGIApp
@@ -14,14 +14,25 @@ from starlette.types import ASGIApp
 LIMIT_SECONDS = 60.0
 
 
-def waiting_tasks(limit: int = 12) -> str:
-    """Every task of the running loop with the frames it is waiting in."""
+def _await_chain(task: asyncio.Task[object], limit: int) -> list[str]:
+    """Where a suspended task waits, outermost first (``print_stack`` shows only the outermost
+    frame of a suspended coroutine)."""
+    lines: list[str] = []
+    awaited: Any = task.get_coro()
+    while awaited is not None and len(lines) < limit:
+        frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "ag_frame", None)
+        if frame is not None:
+            lines.append(f"  {frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}")
+        awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "ag_await", None)
+    return lines
+
+
+def waiting_tasks(limit: int = 30) -> str:
+    """Every task of the running loop and the chain of awaits it is suspended in."""
     shown = []
     for task in asyncio.all_tasks():
-        stack = io.StringIO()
-        task.print_stack(limit=limit, file=stack)
-        shown.append(stack.getvalue())
-    return "\n".join(shown)
+        shown.append("\n".join([repr(task), *_await_chain(task, limit)]))
+    return "\n\n".join(shown)
 
 
 class Running(LifespanManager):

@@ -4,10 +4,11 @@ turned into an error of its own (a stopping service would wait for them forever)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import pytest
 
-from shared.background import every
+from shared.background import every, stop
 
 
 async def test_a_failing_step_is_tried_again_next_round() -> None:
@@ -74,3 +75,26 @@ async def test_a_cancellation_swallowed_by_the_step_still_ends_the_loop() -> Non
     if not done:
         loop.cancel()
     assert done == {loop} and loop.cancelled()
+
+
+async def test_stopping_gives_up_on_a_loop_that_will_not_end() -> None:
+    release = asyncio.Event()
+
+    async def stubborn() -> None:
+        while not release.is_set():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.sleep(3600)
+
+    async def obedient() -> None:
+        await asyncio.sleep(3600)
+
+    loops = [asyncio.create_task(stubborn()), asyncio.create_task(obedient())]
+    await asyncio.sleep(0)
+
+    await stop(loops, patience_seconds=0.2)
+
+    assert loops[1].cancelled() and not loops[0].done()
+    release.set()
+    loops[0].cancel()
+    await asyncio.wait({loops[0]}, timeout=10)
+    assert loops[0].done()
