@@ -6,6 +6,7 @@ from the test report alone."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgi_lifespan import LifespanManager
@@ -40,17 +41,16 @@ class Running(LifespanManager):
         super().__init__(app, startup_timeout=limit, shutdown_timeout=limit)
 
     async def startup(self) -> None:
-        try:
-            await super().startup()
-        except TimeoutError as exc:
-            raise TimeoutError(
-                f"the app did not start within {self.startup_timeout} s; tasks:\n" + waiting_tasks()
-            ) from exc
+        await _within("start", self.startup_timeout, super().startup)
 
     async def shutdown(self) -> None:
-        try:
-            await super().shutdown()
-        except TimeoutError as exc:
-            raise TimeoutError(
-                f"the app did not stop within {self.shutdown_timeout} s; tasks:\n" + waiting_tasks()
-            ) from exc
+        await _within("stop", self.shutdown_timeout, super().shutdown)
+
+
+async def _within(phase: str, limit: float | None, run: Callable[[], Awaitable[None]]) -> None:
+    try:
+        await run()
+    except TimeoutError as exc:
+        raise TimeoutError(
+            f"the app did not {phase} within {limit} s; tasks:\n" + waiting_tasks()
+        ) from exc
