@@ -10,7 +10,9 @@ from typing import Any
 import aio_pika
 import pytest
 
+from shared.runtime import ServiceRuntime
 from shared.settings import Settings
+from tests.support.consumer import Handler, consuming
 from tests.support.notify_harness import Mongo, Notify, running_notify
 from tests.support.reporting_harness import Reporting, running_reporting
 
@@ -31,5 +33,17 @@ def start_notify(
 
     def start(replicas: int = 1) -> contextlib.AbstractAsyncContextManager[Notify]:
         return running_notify(settings, amqp, mongo, replicas)
+
+    return start
+
+
+@pytest.fixture
+def start_consumer(
+    settings: Settings, amqp: aio_pika.abc.AbstractRobustConnection, mongo: Any
+) -> Callable[[Handler], contextlib.AbstractAsyncContextManager[ServiceRuntime]]:
+    """Starts a consuming service with the handler a test gives (tests/support/consumer.py)."""
+
+    def start(handler: Handler) -> contextlib.AbstractAsyncContextManager[ServiceRuntime]:
+        return consuming(settings, handler)
 
     return start

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import subprocess
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 import aio_pika
 import pytest
-from fastapi import APIRouter
-from pymongo.asynchronous.client_session import AsyncClientSession
 
-from shared.events import Actor, ComplaintReceived, ComplaintReceivedData, Event, encode
+from shared.events import Actor, ComplaintReceived, ComplaintReceivedData, encode
 from shared.messaging import ATTEMPT_HEADER, ERROR_HEADER
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
-from tests.support.lifespan import Running
+from tests.support.consumer import store_complaint
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -41,39 +37,6 @@ def received_event(text: str = "Antrian pendaftaran lama sekali") -> ComplaintRe
         actor=Actor(kind="public"),
         correlation_id=str(uuid.uuid4()),
     )
-
-
-Handler = Callable[[ServiceRuntime, ComplaintReceived], Awaitable[None]]
-
-
-async def store_complaint(runtime: ServiceRuntime, event: ComplaintReceived) -> None:
-    async def effect(session: AsyncClientSession) -> list[Event]:
-        await runtime.db["stored"].insert_one(
-            {"_id": event.data.complaint_id, "text": event.data.text}, session=session
-        )
-        return []
-
-    await runtime.applier.apply(event, effect)
-
-
-@pytest.fixture
-def running(settings: Settings, amqp: object, mongo: object) -> Callable[..., object]:
-    """Start a consuming service (the triage queue) with the given handler."""
-
-    @contextlib.asynccontextmanager
-    async def start(handler: Handler) -> AsyncIterator[ServiceRuntime]:
-        runtime = ServiceRuntime("triage", settings)
-        assert runtime.consumer is not None
-
-        @runtime.consumer.handles(ComplaintReceived)
-        async def on_received(event: ComplaintReceived) -> None:
-            await handler(runtime, event)
-
-        app = runtime.asgi(APIRouter(), title="test")
-        async with Running(app):
-            yield runtime
-
-    return start
 
 
 async def publish_raw(
@@ -103,8 +66,8 @@ async def dead_letters(
         return messages
 
 
-async def test_event_crosses_the_broker_and_lands_in_the_database(running, amqp, settings):
-    async with running(store_complaint) as runtime:
+async def test_event_crosses_the_broker_and_lands_in_the_database(start_consumer, amqp, settings):
+    async with start_consumer(store_complaint) as runtime:
         event = received_event()
         await runtime.publisher.publish(event)
         stored = await eventually(
@@ -114,8 +77,8 @@ async def test_event_crosses_the_broker_and_lands_in_the_database(running, amqp,
         assert stored["text"] == event.data.text
 
 
-async def test_same_event_delivered_twice_is_stored_once(running, amqp, settings):
-    async with running(store_complaint) as runtime:
+async def test_same_event_delivered_twice_is_stored_once(start_consumer, amqp, settings):
+    async with start_consumer(store_complaint) as runtime:
         event = received_event()
         for _ in range(3):
             await publish_raw(amqp, settings, encode(event))
@@ -130,7 +93,7 @@ async def test_same_event_delivered_twice_is_stored_once(running, amqp, settings
 
 
 async def test_failing_handler_ends_in_dead_letter_queue_after_all_attempts(
-    running, amqp, settings
+    start_consumer, amqp, settings
 ):
     calls: list[str] = []
 
@@ -138,7 +101,7 @@ async def test_failing_handler_ends_in_dead_letter_queue_after_all_attempts(
         calls.append(str(event.event_id))
         raise RuntimeError("database says no")
 
-    async with running(always_fails) as runtime:
+    async with start_consumer(always_fails) as runtime:
         event = received_event()
         await runtime.publisher.publish(event)
         letters = await eventually(lambda: dead_letters(amqp, settings), what="dead letter")
@@ -149,13 +112,15 @@ async def test_failing_handler_ends_in_dead_letter_queue_after_all_attempts(
         assert calls == [str(event.event_id)] * settings.max_attempts
 
 
-async def test_undecodable_message_goes_to_dead_letter_queue_at_once(running, amqp, settings):
+async def test_undecodable_message_goes_to_dead_letter_queue_at_once(
+    start_consumer, amqp, settings
+):
     calls: list[ComplaintReceived] = []
 
     async def record(_runtime: ServiceRuntime, event: ComplaintReceived) -> None:
         calls.append(event)
 
-    async with running(record) as _runtime:
+    async with start_consumer(record) as _runtime:
         await publish_raw(amqp, settings, b'{"type": "complaint.received", "schema_version": 99}')
         await publish_raw(amqp, settings, b"not json at all")
         letters = await eventually(
@@ -165,7 +130,7 @@ async def test_undecodable_message_goes_to_dead_letter_queue_at_once(running, am
         assert calls == []
 
 
-async def test_handler_that_recovers_is_retried_until_it_succeeds(running, amqp, settings):
+async def test_handler_that_recovers_is_retried_until_it_succeeds(start_consumer, amqp, settings):
     attempts: list[int] = []
 
     async def flaky(runtime: ServiceRuntime, event: ComplaintReceived) -> None:
@@ -174,7 +139,7 @@ async def test_handler_that_recovers_is_retried_until_it_succeeds(running, amqp,
             raise ConnectionError("transient")
         await store_complaint(runtime, event)
 
-    async with running(flaky) as runtime:
+    async with start_consumer(flaky) as runtime:
         event = received_event()
         await runtime.publisher.publish(event)
         await eventually(
@@ -196,10 +161,10 @@ def close_broker_connections(settings: Settings) -> None:
     )
 
 
-async def test_consumer_survives_a_broker_connection_drop(running, amqp, settings, infra):
+async def test_consumer_survives_a_broker_connection_drop(start_consumer, amqp, settings, infra):
     if infra.kind != "local":
         pytest.fail("connection drop test drives the local broker with rabbitmqctl")
-    async with running(store_complaint) as runtime:
+    async with start_consumer(store_complaint) as runtime:
         first = received_event()
         await runtime.publisher.publish(first)
         await eventually(lambda: runtime.db["stored"].count_documents({}), until=lambda n: n == 1)

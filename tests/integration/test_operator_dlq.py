@@ -4,17 +4,13 @@ message or its place, replayed back to the consumer, which then applies the even
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
 import pytest
-from fastapi import APIRouter
-from pymongo.asynchronous.client_session import AsyncClientSession
 from typer.testing import CliRunner, Result
 
 from ops import cli, cli_support
@@ -23,16 +19,14 @@ from shared.events import (
     Actor,
     ComplaintReceived,
     ComplaintReceivedData,
-    Event,
     Reporter,
 )
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
-from tests.support.lifespan import Running
+from tests.support.consumer import store_complaint
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
-Handler = Callable[[ServiceRuntime, ComplaintReceived], Awaitable[None]]
 
 
 def received(text: str = "Antrian pendaftaran lama sekali") -> ComplaintReceived:
@@ -54,35 +48,6 @@ def received(text: str = "Antrian pendaftaran lama sekali") -> ComplaintReceived
     )
 
 
-async def store(runtime: ServiceRuntime, event: ComplaintReceived) -> None:
-    async def effect(session: AsyncClientSession) -> list[Event]:
-        await runtime.db["stored"].insert_one(
-            {"_id": event.data.complaint_id, "text": event.data.text}, session=session
-        )
-        return []
-
-    await runtime.applier.apply(event, effect)
-
-
-@pytest.fixture
-def running(settings: Settings, amqp: object, mongo: object) -> Any:
-    """Start the triage consumer with the given handler (the topology is declared on start)."""
-
-    @contextlib.asynccontextmanager
-    async def start(handler: Handler) -> AsyncIterator[ServiceRuntime]:
-        runtime = ServiceRuntime("triage", settings)
-        assert runtime.consumer is not None
-
-        @runtime.consumer.handles(ComplaintReceived)
-        async def on_received(event: ComplaintReceived) -> None:
-            await handler(runtime, event)
-
-        async with Running(runtime.asgi(APIRouter(), title="test")):
-            yield runtime
-
-    return start
-
-
 async def dead_letter_count(settings: Settings) -> int:
     infos = {info.service: info for info in await list_dead_letters(settings)}
     return infos["triage"].messages
@@ -92,14 +57,14 @@ async def dead_letter_ids(settings: Settings) -> list[str | None]:
     return [letter.event_id for letter in await inspect_dead_letters(settings, "triage", 100)]
 
 
-async def fail_into_dead_letters(running: Any, settings: Settings, count: int) -> list[str]:
+async def fail_into_dead_letters(start_consumer: Any, settings: Settings, count: int) -> list[str]:
     """Publish ``count`` events to a consumer that always fails: they end dead-lettered."""
 
     async def broken(_runtime: ServiceRuntime, _event: ComplaintReceived) -> None:
         raise ConnectionError("database unreachable")
 
     ids: list[str] = []
-    async with running(broken) as runtime:
+    async with start_consumer(broken) as runtime:
         for n in range(count):
             event = received(f"Keluhan nomor {n}")
             await runtime.publisher.publish(event)
@@ -115,9 +80,9 @@ async def sigap(settings: Settings, monkeypatch: pytest.MonkeyPatch, *args: str)
 
 
 async def test_inspecting_leaves_every_dead_letter_in_place_and_in_order(
-    running: Any, settings: Settings
+    start_consumer: Any, settings: Settings
 ) -> None:
-    ids = await fail_into_dead_letters(running, settings, 3)
+    ids = await fail_into_dead_letters(start_consumer, settings, 3)
     for _ in range(3):
         assert await dead_letter_ids(settings) == ids
     assert await dead_letter_count(settings) == 3
@@ -129,9 +94,9 @@ async def test_inspecting_leaves_every_dead_letter_in_place_and_in_order(
 
 
 async def test_inspection_masks_the_personal_data_of_the_body(
-    running: Any, settings: Settings
+    start_consumer: Any, settings: Settings
 ) -> None:
-    await fail_into_dead_letters(running, settings, 1)
+    await fail_into_dead_letters(start_consumer, settings, 1)
     [letter] = await inspect_dead_letters(settings, "triage")
     shown = json.dumps(letter.body)
     for secret in ("Budi Santoso", "+6281234567890", "081234567890", "123456"):
@@ -140,9 +105,9 @@ async def test_inspection_masks_the_personal_data_of_the_body(
 
 
 async def test_an_undecodable_message_is_listed_with_its_reason(
-    running: Any, amqp: aio_pika.abc.AbstractRobustConnection, settings: Settings
+    start_consumer: Any, amqp: aio_pika.abc.AbstractRobustConnection, settings: Settings
 ) -> None:
-    async with running(store), amqp.channel() as channel:
+    async with start_consumer(store_complaint), amqp.channel() as channel:
         exchange = await channel.get_exchange(settings.exchange_name)
         await exchange.publish(
             aio_pika.Message(b"not json, call 081234567890"), routing_key="complaint.received"
@@ -154,7 +119,7 @@ async def test_an_undecodable_message_is_listed_with_its_reason(
 
 
 async def test_a_replayed_event_that_failed_on_a_transient_fault_is_applied_once(
-    running: Any, settings: Settings
+    start_consumer: Any, settings: Settings
 ) -> None:
     outage = True
     calls: list[str] = []
@@ -163,9 +128,9 @@ async def test_a_replayed_event_that_failed_on_a_transient_fault_is_applied_once
         calls.append(str(event.event_id))
         if outage:
             raise ConnectionError("database unreachable")
-        await store(runtime, event)
+        await store_complaint(runtime, event)
 
-    async with running(flaky) as runtime:
+    async with start_consumer(flaky) as runtime:
         event = received()
         await runtime.publisher.publish(event)
         await eventually(lambda: dead_letter_count(settings), until=lambda c: c == 1)
@@ -179,16 +144,18 @@ async def test_a_replayed_event_that_failed_on_a_transient_fault_is_applied_once
         assert await runtime.db["processed_events"].count_documents({}) == 1
 
 
-async def test_a_replayed_duplicate_is_applied_only_once(running: Any, settings: Settings) -> None:
+async def test_a_replayed_duplicate_is_applied_only_once(
+    start_consumer: Any, settings: Settings
+) -> None:
     """The same event dead-lettered twice and both replayed: the consumer stores it once."""
     outage = True
 
     async def flaky(runtime: ServiceRuntime, event: ComplaintReceived) -> None:
         if outage:
             raise ConnectionError("database unreachable")
-        await store(runtime, event)
+        await store_complaint(runtime, event)
 
-    async with running(flaky) as runtime:
+    async with start_consumer(flaky) as runtime:
         event = received()
         for expected in (1, 2):
             await runtime.publisher.publish(event)
@@ -203,9 +170,9 @@ async def test_a_replayed_duplicate_is_applied_only_once(running: Any, settings:
 
 
 async def test_replay_by_event_id_or_limit_moves_only_those_and_keeps_the_rest_in_order(
-    running: Any, settings: Settings
+    start_consumer: Any, settings: Settings
 ) -> None:
-    ids = await fail_into_dead_letters(running, settings, 4)
+    ids = await fail_into_dead_letters(start_consumer, settings, 4)
     assert await replay_dead_letters(settings, "triage", event_id=ids[1]) == 1
     assert await dead_letter_ids(settings) == [ids[0], ids[2], ids[3]]
     assert await replay_dead_letters(settings, "triage", limit=2) == 2
@@ -215,9 +182,9 @@ async def test_replay_by_event_id_or_limit_moves_only_those_and_keeps_the_rest_i
 
 
 async def test_the_cli_lists_inspects_and_replays(
-    running: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    start_consumer: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ids = await fail_into_dead_letters(running, settings, 2)
+    ids = await fail_into_dead_letters(start_consumer, settings, 2)
     listed = await sigap(settings, monkeypatch, "dlq", "list")
     assert listed.exit_code == 0, listed.output
     assert f"{settings.amqp_prefix}.triage.dlq" in listed.output
@@ -230,9 +197,9 @@ async def test_the_cli_lists_inspects_and_replays(
 
 
 async def test_an_unknown_service_or_event_is_refused_with_exit_code_1(
-    running: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    start_consumer: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with running(store):
+    async with start_consumer(store_complaint):
         pass  # declares the topology
     unknown = await sigap(settings, monkeypatch, "dlq", "inspect", "gudang")
     assert unknown.exit_code == 1 and "gudang" in unknown.output
