@@ -99,13 +99,21 @@ class NotifyService:
 
     async def complaint_triaged(self, event: ComplaintTriaged) -> None:
         data = event.data
-        update = {"category": data.category, "unit": data.unit, "urgent": data.urgent}
-        await self._notify(event, data.complaint_id, planning.on_triaged(data.urgent), update)
+        alerted = (await self._known(data.complaint_id)).get("alerted_unit")
+        planned = planning.on_triaged(data.urgent, data.unit, alerted)
+        update = {
+            "category": data.category,
+            "unit": data.unit,
+            "urgent": data.urgent,
+            "alerted_unit": data.unit,
+        }
+        await self._notify(event, data.complaint_id, planned, update)
 
     async def complaint_assigned(self, event: ComplaintAssigned) -> None:
         data = event.data
-        update = {"unit": data.unit} if data.unit else {}
-        planned = planning.on_assigned(data.unit)
+        alerted = (await self._known(data.complaint_id)).get("alerted_unit")
+        update = {"unit": data.unit, "alerted_unit": data.unit} if data.unit else {}
+        planned = planning.on_assigned(data.unit, alerted)
         await self._notify(event, data.complaint_id, planned, update, unit=data.unit)
 
     async def plan_recorded(self, event: ComplaintPlanRecorded) -> None:

@@ -75,6 +75,35 @@ def test_only_the_unit_the_complaint_is_routed_to_is_told() -> None:
     assert planning.on_assigned(None) == []
 
 
+def test_triage_routing_the_complaint_to_a_unit_alerts_that_unit() -> None:
+    members = [member("f", "unit", unit="farmasi"), member("p", "unit", unit="pendaftaran")]
+    planned = planning.on_triaged(False, "farmasi", alerted_unit=None)
+    recipients = planning.recipients_for(
+        planned,
+        reporter_channel=None,
+        reporter_address=None,
+        members=members,
+        clinic="MDRJ1",
+        unit="farmasi",
+    )
+    assert [(r.user_id, r.template) for r in recipients] == [("f", "staf_aduan_unit")]
+
+
+def test_unit_hears_once_per_routing_and_again_only_when_moved_to_another_unit() -> None:
+    assert planning.on_triaged(False, "farmasi", alerted_unit="farmasi") == []
+    assert [p.template for p in planning.on_triaged(False, "poli_umum", "farmasi")] == [
+        "staf_aduan_unit"
+    ]
+    assert planning.on_assigned("farmasi", alerted_unit="farmasi") == []
+
+
+def test_urgent_triage_alerts_the_head_at_once_and_the_unit_it_is_routed_to() -> None:
+    assert [(p.audience, p.at_once) for p in planning.on_triaged(True, "ugd", None)] == [
+        ("head", True),
+        ("unit", False),
+    ]
+
+
 def test_digest_holds_ordinary_alerts_but_never_urgent_ones() -> None:
     head = member("h", "head", digest=True)
     team = member("t", "complaint_team", digest=True)

@@ -86,12 +86,22 @@ def on_received() -> list[PlannedNotification]:
     ]
 
 
-def on_triaged(urgent: bool) -> list[PlannedNotification]:
-    return [PlannedNotification("head", "staf_aduan_segera", at_once=True)] if urgent else []
+def on_triaged(
+    urgent: bool, unit: str | None = None, alerted_unit: str | None = None
+) -> list[PlannedNotification]:
+    head = [PlannedNotification("head", "staf_aduan_segera", at_once=True)] if urgent else []
+    return head + on_routed(unit, alerted_unit)
 
 
-def on_assigned(unit: str | None) -> list[PlannedNotification]:
-    return [PlannedNotification("unit", "staf_aduan_unit")] if unit else []
+def on_assigned(unit: str | None, alerted_unit: str | None = None) -> list[PlannedNotification]:
+    # Assigning a person does not move the complaint: its unit already heard at routing.
+    return on_routed(unit, alerted_unit)
+
+
+def on_routed(unit: str | None, alerted_unit: str | None) -> list[PlannedNotification]:
+    """The unit hears once per routing: when triage first routes the complaint to it, and
+    again only when a re-triage moves it to another unit (``alerted_unit``: the last told)."""
+    return [PlannedNotification("unit", "staf_aduan_unit")] if unit and unit != alerted_unit else []
 
 
 def on_plan_recorded() -> list[PlannedNotification]:
