@@ -10,7 +10,13 @@ from typing import Any
 from services.reporting.domain.ikm import compute_ikm
 from services.reporting.domain.register import register_row
 from services.reporting.domain.stats import complaints_per_1000_visits, deadline_rate, month_range
-from services.reporting.domain.summaries import ikm_report, month_row, summarize, tally_of
+from services.reporting.domain.summaries import (
+    ikm_report,
+    month_row,
+    received_by_clinic,
+    summarize,
+    tally_of,
+)
 from services.reporting.service import ZoneBook
 from services.reporting.store import ReportingStore
 from shared.directory import Clinic, Directory
@@ -51,12 +57,23 @@ class ReportQueries:
         monthly = await self._store.monthly(scope.query, first, last)
         now = await self._store.now(scope.query)
         visits = _visits_by_month(await self._store.visits(scope.query, first, last))
+        report = summarize(monthly, now, visits, first, last)
         return {
             **scope.describe(),
             "from": first,
             "to": last,
-            **summarize(monthly, now, visits, first, last),
+            **report,
+            "by_clinic": await self._by_clinic(scope, first, last, report["received"]),
         }
+
+    async def _by_clinic(
+        self, scope: Scope, first: str, last: str, received: int
+    ) -> dict[str, int]:
+        if scope.clinic:
+            return {scope.clinic: received}
+        clinics = [clinic.code for clinic in await self._directory.clinics(scope.district)]
+        monthly = await self._store.clinic_received(scope.district, first, last)
+        return received_by_clinic(clinics, monthly)
 
     async def ikm(
         self, scope: Scope, first: str, last: str, unit: str | None, population: int | None

@@ -157,6 +157,15 @@ def summarize(
     }
 
 
+def received_by_clinic(clinics: Iterable[str], monthly: Iterable[Doc]) -> dict[str, int]:
+    """Complaints received per clinic from its month documents. Every clinic named is listed,
+    one without complaints with 0: a district's clinic that received none is a finding too."""
+    counts = dict.fromkeys(clinics, 0)
+    for doc in monthly:
+        counts[doc["clinic"]] = counts.get(doc["clinic"], 0) + int(doc.get("received", 0))
+    return dict(sorted(counts.items()))
+
+
 def tally_of(docs: Iterable[Doc]) -> IkmTally:
     total = IkmTally()
     for doc in docs:

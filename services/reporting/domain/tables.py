@@ -76,8 +76,13 @@ def summary_tables(report: Mapping[str, Any]) -> list[Table]:
             for m in report["by_month"]
         ),
     )
+    # A clinic's own row would only repeat the overview's total.
+    by_clinic = (
+        [] if report["clinic"] else [_counts("Per puskesmas", "Puskesmas", report["by_clinic"])]
+    )
     return [
         overview,
+        *by_clinic,
         _counts("Per jenis", "Jenis", report["by_kind"]),
         _counts("Per kanal", "Kanal", report["by_channel"]),
         _counts("Per kategori", "Kategori", report["by_category"]),
