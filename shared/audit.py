@@ -1,5 +1,5 @@
 """The audit log: failed logins and every privileged action, readable by the head (own clinic)
-and the admin (own district).
+and the admin (own district, and the refused sign-ins of unknown usernames).
 
 An entry names who did what to which object; ``detail`` holds codes and staff-side facts only.
 A complainant's name, phone, e-mail or text never goes in: the log outlives erasure requests.
@@ -106,10 +106,16 @@ class AuditLog:
         before: datetime | None = None,
         limit: int = 50,
     ) -> list[AuditEntry]:
-        """Newest first, for one clinic or (with ``clinic`` None) one whole district."""
+        """Newest first, for one clinic or (with ``clinic`` None) one whole district. A district's
+        reader also sees the entries that belong to no one: refused sign-ins with a username
+        that does not exist, which is what guessing and credential stuffing look like."""
         if not clinic and not district:
             raise ValueError("audit entries are read for one clinic or one district")
-        query: dict[str, Any] = {"clinic": clinic} if clinic else {"district": district}
+        query: dict[str, Any] = (
+            {"clinic": clinic}
+            if clinic
+            else {"$or": [{"district": district}, {"district": None, "clinic": None}]}
+        )
         if action:
             query["action"] = action
         if before:

@@ -44,6 +44,17 @@ class CorrelationMiddleware:
             await self.app(scope, receive, send_with_id)
 
 
+def client_address(request: Request, trust_forwarded_for: bool) -> str:
+    """The client, as the proxy in front saw it: nginx and ops.gateway overwrite
+    X-Forwarded-For's last hop, which a client therefore cannot forge. Without a trusted proxy
+    in front (``trust_forwarded_for`` off) the header is the client's own word and is ignored."""
+    forwarded = request.headers.get("x-forwarded-for", "") if trust_forwarded_for else ""
+    last_hop = forwarded.split(",")[-1].strip()
+    if last_hop:
+        return last_hop
+    return request.client.host if request.client else "unknown"
+
+
 def correlation_id(request: Request) -> str:
     return str(getattr(request.state, "correlation_id", None) or uuid.uuid4())
 

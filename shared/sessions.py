@@ -4,7 +4,7 @@ revocation — all in MongoDB, so that every replica of every service agrees."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from pymongo import UpdateOne
@@ -58,9 +58,23 @@ class RevocationStore:
         return len(writes)
 
 
+@dataclass(frozen=True)
+class LoginAttempt:
+    """One sign-in attempt, already counted against its account and its client."""
+
+    account_key: str
+    client_key: str
+    retry_after: int | None  # seconds until this account and client may try again, if refused
+
+
 class LoginThrottle:
-    """Failed logins counted per account and per client in fixed windows; a key that reached its
-    limit is refused until its window ends. Counters live in ``login_attempts`` (TTL)."""
+    """Sign-in attempts counted per account and per client in fixed windows; a key past its
+    limit is refused until its window ends. Counters live in ``login_attempts`` (TTL).
+
+    An attempt is counted *before* its password is checked: checking first and counting the
+    failure afterwards would let parallel guesses all pass the check. A successful attempt is
+    then taken back (and forgives the account's failures), so the counters hold failures and
+    attempts still in flight."""
 
     def __init__(
         self,
@@ -71,47 +85,40 @@ class LoginThrottle:
         window: timedelta = timedelta(minutes=15),
     ) -> None:
         self._attempts = db["login_attempts"]
-        self._limits = {"account": account_limit, "client": client_limit}
+        self._account_limit = account_limit
+        self._client_limit = client_limit
         self._window = window
 
-    def _window_of(self, now: datetime) -> tuple[int, datetime]:
+    async def admit(self, username: str, client: str) -> LoginAttempt:
+        now = datetime.now(UTC)
         seconds = self._window.total_seconds()
         index = math.floor(now.timestamp() / seconds)
-        return index, datetime.fromtimestamp((index + 1) * seconds, UTC)
-
-    def _keys(self, username: str, client: str, now: datetime) -> dict[str, str]:
-        index, _ = self._window_of(now)
-        return {
-            "account": f"account:{username.strip().lower()}:{index}",
-            "client": f"client:{client}:{index}",
-        }
-
-    async def retry_after(self, username: str, client: str) -> int | None:
-        """Seconds until this account and client may try again, or None if they may now."""
-        now = datetime.now(UTC)
-        keys = self._keys(username, client, now)
-        cursor = self._attempts.find({"_id": {"$in": list(keys.values())}})
-        async for doc in cursor:
-            kind = "account" if doc["_id"] == keys["account"] else "client"
-            if doc["failures"] >= self._limits[kind]:
-                _, window_end = self._window_of(now)
-                return max(1, math.ceil((window_end - now).total_seconds()))
-        return None
-
-    async def record_failure(self, username: str, client: str) -> None:
-        now = datetime.now(UTC)
-        _, window_end = self._window_of(now)
-        for key in self._keys(username, client, now).values():
+        window_end = datetime.fromtimestamp((index + 1) * seconds, UTC)
+        attempt = LoginAttempt(
+            account_key=f"account:{username.strip().lower()}:{index}",
+            client_key=f"client:{client}:{index}",
+            retry_after=max(1, math.ceil((window_end - now).total_seconds())),
+        )
+        over_limit = False
+        for key, limit in (
+            (attempt.account_key, self._account_limit),
+            (attempt.client_key, self._client_limit),
+        ):
             await self._attempts.update_one(
                 {"_id": key},
-                {"$inc": {"failures": 1}, "$setOnInsert": {"expires_at": window_end}},
+                {"$inc": {"attempts": 1}, "$setOnInsert": {"expires_at": window_end}},
                 upsert=True,
             )
+            # Read after our own increment: the count seen is at least this attempt's place in
+            # line, so no more than ``limit`` attempts can see a count within the limit.
+            counted = await self._attempts.find_one({"_id": key}, {"attempts": 1})
+            over_limit = over_limit or counted is None or counted["attempts"] > limit
+        return attempt if over_limit else replace(attempt, retry_after=None)
 
-    async def clear_account(self, username: str) -> None:
-        """A successful login forgives the account's failures (not the client's)."""
-        key = self._keys(username, "-", datetime.now(UTC))["account"]
-        await self._attempts.delete_one({"_id": key})
+    async def succeeded(self, attempt: LoginAttempt) -> None:
+        """The account's failures are forgiven; for the client the attempt was no failure."""
+        await self._attempts.delete_one({"_id": attempt.account_key})
+        await self._attempts.update_one({"_id": attempt.client_key}, {"$inc": {"attempts": -1}})
 
 
 class LoginRefusedError(Exception):
@@ -155,8 +162,8 @@ class SignIn:
 
     async def login(self, username: str, password: str, client: str) -> Session:
         user = await self._users.by_username(username)
-        retry_after = await self._throttle.retry_after(username, client)
-        if retry_after is not None:
+        attempt = await self._throttle.admit(username, client)
+        if attempt.retry_after is not None:
             await self._audit.record(
                 AuditAction.LOGIN_THROTTLED,
                 actor=user.id if user else username,
@@ -165,12 +172,12 @@ class SignIn:
                 district=user.district if user else None,
                 detail={"client": client},
             )
-            raise LoginThrottledError(retry_after)
+            raise LoginThrottledError(attempt.retry_after)
         matches = await self._passwords.verify(user.password_hash if user else None, password)
         if user is None or not matches or not user.active:
             await self._refuse(username, client, user, matches)
         assert user is not None
-        await self._throttle.clear_account(username)
+        await self._throttle.succeeded(attempt)
         if self._passwords.needs_rehash(user.password_hash):
             new_hash = await self._passwords.hash(password)
             await self._users.update(user.id, {"password_hash": new_hash})
@@ -179,7 +186,6 @@ class SignIn:
     async def _refuse(
         self, username: str, client: str, user: StaffUser | None, matches: bool
     ) -> None:
-        await self._throttle.record_failure(username, client)
         reason = "unknown_user" if user is None else "wrong_password" if not matches else "inactive"
         await self._audit.record(
             AuditAction.LOGIN_FAILED,

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 
 from services.intake.domain.rate_limit import RateLimiter
 from services.intake.service import InProgressError, InvalidFieldError
-from shared.http import field_error
+from shared.http import client_address, field_error
 from shared.logging import get_logger
 from shared.messaging import PublishError
 from shared.settings import Settings
@@ -73,15 +73,6 @@ def limited_route(max_bytes: int) -> type[APIRoute]:
             return limited
 
     return LimitedRoute
-
-
-def client_address(request: Request, trust_forwarded_for: bool) -> str:
-    """The client, as the proxy in front saw it (nginx and ops.gateway overwrite the header)."""
-    forwarded = request.headers.get("x-forwarded-for", "") if trust_forwarded_for else ""
-    last_hop = forwarded.split(",")[-1].strip()
-    if last_hop:
-        return last_hop
-    return request.client.host if request.client else "unknown"
 
 
 class RateLimits:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from services.triage.console_web import Console, text_of
-from services.triage.identity_api import Identity, client_address
+from services.triage.identity_api import Identity
 from shared.sessions import LoginRefusedError, LoginThrottledError
 from shared.users import PASSWORD_MAX_LENGTH
 from shared.web.forms import FORM_EXPIRED
@@ -79,7 +79,7 @@ def router(console: Console, identity: Identity) -> APIRouter:
             return login_page(request, username, next_path, errors, status_code=422)
         try:
             session = await identity.sign_in(request).login(
-                username, password, client_address(request)
+                username, password, identity.client(request)
             )
         except LoginThrottledError:
             return login_page(request, username, next_path, alert=THROTTLED, status_code=429)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.accounts import Accounts, UserUpdate
 from shared.audit import AuditLog
 from shared.auth import SESSION_COOKIE, Action, Principal, require, signed_in
-from shared.http import field_error
+from shared.http import client_address, field_error
 from shared.runtime import ServiceRuntime
 from shared.sessions import (
     LoginRefusedError,
@@ -45,16 +45,6 @@ class PasswordChange(BaseModel):
     new_password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH, repr=False)
 
 
-def client_address(request: Request) -> str:
-    """The caller's address. Behind the one origin (nginx or ops.gateway) the proxy sets
-    X-Forwarded-For to the address it saw; the last hop is the one a client cannot forge."""
-    hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
-    hops = [hop for hop in hops if hop]
-    if hops:
-        return hops[-1]
-    return request.client.host if request.client else "unknown"
-
-
 def _refused(exc: AccountError) -> JSONResponse:
     return field_error(exc.status_code, exc.field, exc.reason)
 
@@ -78,6 +68,11 @@ class Identity:
         )
         self.ttl = timedelta(minutes=settings.session_minutes)
         self.secure_cookie = settings.public_base_url.startswith("https://")
+        self.trust_forwarded_for = settings.trust_forwarded_for
+
+    def client(self, request: Request) -> str:
+        """Who is signing in, for the per-client login limit."""
+        return client_address(request, self.trust_forwarded_for)
 
     def sign_in(self, request: Request) -> SignIn:
         tokens = request.app.state.tokens  # the codec every service verifies with
@@ -120,7 +115,7 @@ def router(identity: Identity) -> APIRouter:
     async def login(body: LoginRequest, request: Request, response: Response) -> Answer:
         try:
             session = await sign_in(request).login(
-                body.username, body.password, client_address(request)
+                body.username, body.password, identity.client(request)
             )
         except LoginThrottledError as exc:
             return JSONResponse(

@@ -4,6 +4,7 @@ account and per client, user management isolated per clinic and district, the au
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
@@ -217,6 +218,24 @@ async def test_a_client_is_throttled_after_twenty_failures_on_any_accounts(
         assert failed.status_code == 401
     assert (await login(triage, "mdrj1.aduan", DEMO_PASSWORD, "198.51.100.66")).status_code == 429
     assert (await login(triage, "mdrj1.aduan", DEMO_PASSWORD, "198.51.100.67")).status_code == 200
+    # Guesses at usernames that do not exist belong to no clinic: the district's admin sees them.
+    admin = await token_of(triage, "admin.bna")
+    guessed = {entry["target"] for entry in await audit(triage, admin, "login.failed")}
+    assert {f"guess{attempt}" for attempt in range(20)} <= guessed
+    head = await token_of(triage, "mdrj1.kepala")
+    assert not {e["target"] for e in await audit(triage, head, "login.failed")} & guessed
+
+
+async def test_parallel_guesses_at_one_account_get_no_more_tries_than_the_limit(
+    triage: httpx.AsyncClient,
+) -> None:
+    answers = await asyncio.gather(
+        *(login(triage, "mdrj1.mutu", f"guess-number-{i}", "198.51.100.70") for i in range(12))
+    )
+    statuses = [answer.status_code for answer in answers]
+    # However the requests interleave, no more than five passwords are tried (fewer may be).
+    assert set(statuses) == {401, 429} and statuses.count(401) <= 5
+    assert (await login(triage, "mdrj1.mutu", DEMO_PASSWORD, "198.51.100.71")).status_code == 429
 
 
 async def test_a_successful_login_forgives_the_accounts_earlier_failures(
