@@ -10,17 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from ops.seed import DEMO_PASSWORD
+from tests.browser.screens import save_screenshot
 from tests.support.stack import LocalStack
 from tests.support.waiting import eventually
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = ViewportSize(width=1280, height=900)
 SMALL_SCREEN = ViewportSize(width=360, height=740)
 NAME, PHONE = "Ratna Sari Dewi", "081298765432"
@@ -204,7 +203,6 @@ async def test_screenshots_of_the_dashboard_pages(page: Page, district: Page) ->
         interval=0.5,
         what="the surveys in the district dashboard",
     )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for path, name in (
         ("/dasbor/", "dasbor-kabupaten.png"),
         ("/dasbor/puskesmas/MDRJ1", "dasbor-puskesmas.png"),
@@ -213,9 +211,7 @@ async def test_screenshots_of_the_dashboard_pages(page: Page, district: Page) ->
         await district.goto(path)
         if await district.locator("figure.chart").count():
             await charts_drawn(district)
-        assert await district.evaluate("document.documentElement.scrollWidth <= 1281"), path
-        await district.screenshot(path=str(SCREENSHOTS / name), full_page=True)
-        assert (SCREENSHOTS / name).stat().st_size > 10_000
+        await save_screenshot(district, name)
 
 
 async def test_the_dashboard_fits_a_phone_with_wide_tables_scrolling_inside(district: Page) -> None:

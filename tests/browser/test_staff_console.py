@@ -9,17 +9,16 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from ops.seed import DEMO_PASSWORD
+from tests.browser.screens import save_screenshot
 from tests.browser.test_public_portal import PHONE, fill_complaint, fits_the_screen
 from tests.support.stack import LocalStack
 from tests.support.waiting import eventually
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = ViewportSize(width=1280, height=900)
 REPLY = "Mulai minggu ini loket pendaftaran kedua dibuka pukul 07.00. Terima kasih atas laporannya."
 
@@ -29,13 +28,6 @@ async def staff(browser: Browser, stack: LocalStack) -> AsyncIterator[Page]:
     context = await browser.new_context(base_url=stack.origin, locale="id-ID", viewport=DESKTOP)
     yield await context.new_page()
     await context.close()
-
-
-async def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    assert await page.evaluate("document.documentElement.scrollWidth <= 1281"), name
-    await page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
-    assert (SCREENSHOTS / name).stat().st_size > 10_000
 
 
 async def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
@@ -74,7 +66,7 @@ async def test_team_answers_a_portal_complaint_that_the_patient_then_tracks(
     await staff.goto("/konsol/")
     await expect(staff).to_have_url(re.compile(r"/konsol/masuk\?next="))
     await expect(staff.get_by_role("heading", level=1)).to_have_text("Masuk ke konsol petugas")
-    await screenshot(staff, "konsol-masuk.png")
+    await save_screenshot(staff, "konsol-masuk.png")
     await sign_in(staff, "mdrj1.aduan", "bukan-kata-sandinya")
     await expect(staff.get_by_role("alert")).to_contain_text("Nama pengguna atau kata sandi salah")
     await expect(staff.get_by_label("Nama pengguna")).to_have_value("mdrj1.aduan")
@@ -82,7 +74,7 @@ async def test_team_answers_a_portal_complaint_that_the_patient_then_tracks(
     await expect(staff.get_by_role("heading", level=1)).to_contain_text("Kotak Masuk")
 
     await eventually(lambda: listed(staff, number), timeout=60, interval=0.5, what="in the inbox")
-    await screenshot(staff, "konsol-kotak-masuk.png")
+    await save_screenshot(staff, "konsol-kotak-masuk.png")
     await staff.get_by_role("link", name=number).click()
     await expect(staff.locator("#tracking-number")).to_have_text(number)
     await expect(staff.locator("#reporter")).to_contain_text("Siti Aminah")
@@ -101,7 +93,7 @@ async def test_team_answers_a_portal_complaint_that_the_patient_then_tracks(
     await staff.locator("#reply-text").fill(REPLY)
     await staff.get_by_role("button", name="Kirim jawaban").click()
     await expect(staff.locator("#status")).to_have_text("Dijawab")
-    await screenshot(staff, "konsol-aduan.png")
+    await save_screenshot(staff, "konsol-aduan.png")
     await staff.locator("#close-satisfied").select_option("1")
     await staff.get_by_role("button", name="Tutup aduan").click()
     await expect(staff.locator("#status")).to_have_text("Selesai")
@@ -144,7 +136,7 @@ async def test_head_resets_a_forgotten_password_and_the_user_signs_in_with_it(
     await expect(staff.locator("#notice")).to_contain_text("Semua sesi pengguna itu diakhiri")
     await staff.goto("/konsol/pengguna")
     await expect(staff.get_by_role("link", name=username)).to_be_visible()
-    await screenshot(staff, "konsol-pengguna.png")
+    await save_screenshot(staff, "konsol-pengguna.png")
 
     context = await browser.new_context(base_url=stack.origin, locale="id-ID")
     user = await context.new_page()

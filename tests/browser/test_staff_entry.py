@@ -8,17 +8,16 @@ console and is tested there."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from ops.seed import DEMO_PASSWORD
+from tests.browser.screens import save_screenshot
 from tests.support.stack import LocalStack
 from tests.support.waiting import eventually
 
 DESKTOP = ViewportSize(width=1280, height=900)
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TRACKING_NUMBER = re.compile(r"^MDRJ1-\d{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$")
 SLIPS = (
     ("saran", "", "Mohon ditambah kursi di ruang tunggu pendaftaran"),
@@ -37,11 +36,6 @@ async def sign_in(page: Page, username: str = "mdrj1.petugas") -> str:
     cookies = await page.context.cookies()
     assert any(cookie["name"] == "sigap_session" for cookie in cookies)
     return str((await answer.json())["token"])
-
-
-async def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
 async def complaints_of(page: Page, token: str) -> list[dict[str, Any]]:
@@ -74,7 +68,7 @@ async def test_officer_logs_a_phone_complaint_and_reads_out_number_and_pin(page:
     )
     await page.get_by_label("Nama", exact=True).fill("Darto")
     await page.get_by_label("Nomor HP").fill("081311112222")
-    await screenshot(page, "konsol-catat-aduan.png")
+    await save_screenshot(page, "konsol-catat-aduan.png")
     await page.get_by_role("button", name="Simpan").click()
 
     await expect(page.get_by_role("heading", level=1)).to_have_text("Aduan tercatat")
@@ -116,7 +110,7 @@ async def test_box_opening_with_five_slips_creates_five_complaints(page: Page) -
     await expect(page.locator("#slip-9-text")).to_be_visible()
     await expect(page.locator("#slip-4-text")).to_have_value(SLIPS[4][2])
     await expect(page.locator("#slip-1-unit")).to_have_value("poli_umum")
-    await screenshot(page, "konsol-kotak-saran.png")
+    await save_screenshot(page, "konsol-kotak-saran.png")
     await page.get_by_role("button", name="Simpan semua slip").click()
 
     await expect(page.get_by_role("heading", level=1)).to_have_text("Kotak saran tercatat")
@@ -161,7 +155,7 @@ async def test_paper_survey_form_is_entered_with_its_suggestion(page: Page) -> N
     await page.locator("#form-0-education").select_option("sma")
     await page.locator("#form-0-occupation").fill("Ibu rumah tangga")
     await page.locator("#form-0-suggestion").fill("Tolong sediakan air minum di ruang tunggu")
-    await screenshot(page, "konsol-survei-kertas.png")
+    await save_screenshot(page, "konsol-survei-kertas.png")
     await page.get_by_role("button", name="Simpan semua formulir").click()
 
     await expect(page.get_by_role("heading", level=1)).to_have_text("Survei tercatat")
