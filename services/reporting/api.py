@@ -5,7 +5,9 @@ Scope rules: a clinic's report is visible to its own staff and to its district's
 clinic answers 404, as if it did not exist); a district's report needs the district permission
 and is only the principal's own district (another answers 404). Exports need the export
 permission, checked first (a role that may not export gets 403 whatever it asks for).
-Periods are whole months: ``from``/``to`` are dates, their months are reported.
+Periods are whole months (the aggregates are kept per month): ``from``/``to`` are dates, the
+months they fall in are reported, and the answer states the days it covers beside the days asked
+for, so that a period widened to whole months never passes unnoticed.
 """
 
 from __future__ import annotations
@@ -37,7 +39,23 @@ ClinicCode = Annotated[str | None, Query(pattern=CLINIC_CODE_PATTERN)]
 DistrictCode = Annotated[str | None, Query(pattern=CODE_PATTERN)]
 UnitCode = Annotated[str | None, Query(pattern=CODE_PATTERN)]
 MonthKey = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-From = Annotated[date, Query(alias="from")]
+From = Annotated[
+    date,
+    Query(
+        alias="from",
+        description="First day asked for; the report starts on the first day of its month.",
+    ),
+]
+To = Annotated[
+    date, Query(description="Last day asked for; the report ends on the last day of its month.")
+]
+PERIOD_NOTE = (
+    "Reports are by whole months: the report covers every month from the month of `from` to "
+    "the month of `to`, from the first day of the first month to the last day of the last. "
+    "The answer states it: `period.from` and `period.to` are the days covered, "
+    "`period.requested` the days asked for, and `period.widened` is true when they differ. "
+    "`from` and `to` in the answer are the months (YYYY-MM)."
+)
 Reader = Annotated[Principal, Depends(require(Action.REPORT_READ))]
 DistrictReader = Annotated[Principal, Depends(require(Action.DISTRICT_READ))]
 NOT_FOUND = "Puskesmas atau kabupaten tidak ditemukan"
@@ -73,6 +91,15 @@ def months_of(first: date, last: date) -> tuple[str, str]:
     if last < first:
         raise ReportRefusedError(422, "to", "'to' tidak boleh sebelum 'from'")
     return f"{first:%Y-%m}", f"{last:%Y-%m}"
+
+
+def stated(report: dict[str, Any], first: date, last: date) -> dict[str, Any]:
+    """The report with the days asked for beside the days it covers: 15 to 20 October asked
+    is 1 to 31 October reported, and the answer says so."""
+    covered = report["period"]
+    requested = {"from": first.isoformat(), "to": last.isoformat()}
+    widened = requested != {"from": covered["from"], "to": covered["to"]}
+    return {**report, "period": {**covered, "requested": requested, "widened": widened}}
 
 
 class Access:
@@ -118,30 +145,31 @@ def router(store: ReportingStore, queries: ReportQueries) -> APIRouter:
     api = APIRouter(prefix="/api/v1/reports", tags=["reports"])
     access = Access(queries)
 
-    @api.get("/summary", response_model=None)
+    @api.get("/summary", response_model=None, description=PERIOD_NOTE)
     async def summary(
-        principal: Reader, from_: From, to: date, clinic: ClinicCode = None,
+        principal: Reader, from_: From, to: To, clinic: ClinicCode = None,
         district: DistrictCode = None, format: Format = "json",
     ) -> dict[str, Any] | Response:  # fmt: skip
         async def run() -> dict[str, Any] | Response:
             fmt = exported(principal, format)
             scope = await access.scope(principal, clinic, district)
-            report = await queries.summary(scope, *months_of(from_, to))
+            report = stated(await queries.summary(scope, *months_of(from_, to)), from_, to)
             name = f"ringkasan-{scope.clinic or scope.district}-{report['from']}-{report['to']}"
             return download(summary_tables(report), fmt, name) if fmt else report
 
         return await answer(run())
 
-    @api.get("/ikm", response_model=None)
+    @api.get("/ikm", response_model=None, description=PERIOD_NOTE)
     async def ikm(
-        principal: Reader, from_: From, to: date, clinic: ClinicCode = None,
+        principal: Reader, from_: From, to: To, clinic: ClinicCode = None,
         district: DistrictCode = None, unit: UnitCode = None,
         population: Annotated[int | None, Query(ge=0)] = None, format: Format = "json",
     ) -> dict[str, Any] | Response:  # fmt: skip
         async def run() -> dict[str, Any] | Response:
             fmt = exported(principal, format)
             scope = await access.scope(principal, clinic, district)
-            report = await queries.ikm(scope, *months_of(from_, to), unit, population)
+            computed = await queries.ikm(scope, *months_of(from_, to), unit, population)
+            report = stated(computed, from_, to)
             name = f"ikm-{scope.clinic or scope.district}-{report['from']}-{report['to']}"
             return download(ikm_tables(report), fmt, name) if fmt else report
 
@@ -189,28 +217,28 @@ def router(store: ReportingStore, queries: ReportQueries) -> APIRouter:
 
         return await answer(run())
 
-    @api.get("/district/clinics", response_model=None)
+    @api.get("/district/clinics", response_model=None, description=PERIOD_NOTE)
     async def district_clinics(
         principal: DistrictReader, district: Annotated[str, Query(pattern=CODE_PATTERN)],
-        from_: From, to: date, format: Format = "json",
+        from_: From, to: To, format: Format = "json",
     ) -> dict[str, Any] | Response:  # fmt: skip
         async def run() -> dict[str, Any] | Response:
             fmt = exported(principal, format)
             code = access.district(principal, district)
-            report = await queries.district_clinics(code, *months_of(from_, to))
+            report = stated(await queries.district_clinics(code, *months_of(from_, to)), from_, to)
             name = f"puskesmas-{code}-{report['from']}-{report['to']}"
             return download([district_table(report)], fmt, name) if fmt else report
 
         return await answer(run())
 
-    @api.get("/district/trends", response_model=None)
+    @api.get("/district/trends", response_model=None, description=PERIOD_NOTE)
     async def district_trends(
         principal: DistrictReader, district: Annotated[str, Query(pattern=CODE_PATTERN)],
-        from_: From, to: date,
+        from_: From, to: To,
     ) -> dict[str, Any] | Response:  # fmt: skip
         async def run() -> dict[str, Any]:
             code = access.district(principal, district)
-            return await queries.district_trends(code, *months_of(from_, to))
+            return stated(await queries.district_trends(code, *months_of(from_, to)), from_, to)
 
         return await answer(run())
 

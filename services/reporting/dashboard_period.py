@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from services.reporting.domain.stats import month_range
+from services.reporting.domain.stats import covered_dates, month_range
 
 MONTH: Final = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 DEFAULT_MONTHS: Final = 12
@@ -45,8 +45,10 @@ class Period:
 
     @property
     def api_query(self) -> dict[str, str]:
-        """The report endpoints' parameters: dates whose months are reported."""
-        return {"from": f"{self.first}-01", "to": f"{self.last}-01"}
+        """The report endpoints' parameters: the first and the last day of the period, exactly
+        the days the reports cover."""
+        start, end = covered_dates(self.first, self.last)
+        return {"from": start.isoformat(), "to": end.isoformat()}
 
 
 def this_month(today: date) -> str:

@@ -11,6 +11,7 @@ from services.reporting.domain.ikm import compute_ikm
 from services.reporting.domain.register import register_row
 from services.reporting.domain.stats import complaints_per_1000_visits, deadline_rate, month_range
 from services.reporting.domain.summaries import (
+    covered_period,
     ikm_report,
     month_row,
     received_by_clinic,
@@ -62,6 +63,7 @@ class ReportQueries:
             **scope.describe(),
             "from": first,
             "to": last,
+            "period": covered_period(first, last),
             **report,
             "by_clinic": await self._by_clinic(scope, first, last, report["received"]),
         }
@@ -83,7 +85,15 @@ class ReportQueries:
             visits = await self._store.visits(scope.query, first, last)
             population = sum(int(doc["visits"]) for doc in visits) if visits else None
         report = ikm_report(tally, population)
-        return {**scope.describe(), "unit": unit, "from": first, "to": last, **report}
+        period = covered_period(first, last)
+        return {
+            **scope.describe(),
+            "unit": unit,
+            "from": first,
+            "to": last,
+            "period": period,
+            **report,
+        }
 
     async def register(self, clinic: Clinic, month: str) -> list[dict[str, Any]]:
         zone = await self._zones.zone(clinic.code)
@@ -123,6 +133,7 @@ class ReportQueries:
             "district": district,
             "from": first,
             "to": last,
+            "period": covered_period(first, last),
             "clinics": rows,
             "ranking_by_ikm": [r["clinic"] for r in by_ikm],
             "ranking_by_deadlines_met": [r["clinic"] for r in by_deadline],
@@ -156,7 +167,8 @@ class ReportQueries:
                 entry["ikm"] = str(compute_ikm(own).ikm)
             row["by_clinic"] = dict(sorted(by_clinic.items()))
             months.append(row)
-        return {"district": district, "from": first, "to": last, "months": months}
+        period = covered_period(first, last)
+        return {"district": district, "from": first, "to": last, "period": period, "months": months}
 
     async def public_ikm(self, clinic: Clinic, first: str, last: str) -> dict[str, Any]:
         """What the public page shows: IKM, grade, per-element values and the follow-up taken."""

@@ -89,7 +89,7 @@ async def test_district_sees_its_clinics_side_by_side_ranked_with_rates_and_tren
     }
     assert chart(html, "ikm-clinics")["data"]["datasets"][0]["data"] == [84.44, 50.0]  # type: ignore[index]
     assert "vendor/chart-4.4.7.umd.min.js" in html and "cdn" not in html.lower()
-    exports = "/api/v1/reports/district/clinics?from=2026-10-01&amp;to=2026-10-01"
+    exports = "/api/v1/reports/district/clinics?from=2026-10-01&amp;to=2026-10-31"
     assert f"{exports}&amp;district=banjarnegara&amp;format=xlsx" in html
     assert 'href="/dasbor/puskesmas/MDRJ1?from=2026-10&amp;to=2026-10"' in html
 
@@ -119,7 +119,7 @@ async def test_clinic_staff_land_on_their_own_clinic_with_ikm_per_element_and_un
     assert units and "Poli Umum" in units.group(1) and "84.44" in units.group(1)
     assert "/dasbor/register/MDRJ1?month=2026-10" in html
     assert "/api/v1/reports/recap/print?clinic=MDRJ1&amp;month=2026-10" in html
-    assert "/api/v1/reports/ikm?from=2026-10-01&amp;to=2026-10-01&amp;clinic=MDRJ1" in html
+    assert "/api/v1/reports/ikm?from=2026-10-01&amp;to=2026-10-31&amp;clinic=MDRJ1" in html
     assert "Dasbor kabupaten" not in html  # no way up for clinic staff
 
 

@@ -47,3 +47,49 @@ async def test_a_district_summary_counts_complaints_per_clinic_including_those_w
     assert (both["by_clinic"], both["received"]) == ({"MDRJ1": 4, "MDRJ2": 0}, 4)
     one = await summary("2026-09-01", "2026-10-31", clinic="MDRJ1")
     assert one["by_clinic"] == {"MDRJ1": 4}
+
+
+async def test_a_period_inside_a_month_reports_the_whole_month_and_says_so(
+    reporting: Reporting,
+) -> None:
+    early, late = (
+        complaint("MDRJ1", OCTOBER),
+        complaint("MDRJ1", datetime(2026, 10, 25, 3, 0, tzinfo=UTC)),
+    )
+    await reporting.publish([early, late])
+    await reporting.processed(2)
+    head = reporting.token(Role.HEAD)
+    asked = {"clinic": "MDRJ1", "from": "2026-10-15", "to": "2026-10-20"}
+    whole_october = {"from": "2026-10-01", "to": "2026-10-31"}
+    for path in ("/api/v1/reports/summary", "/api/v1/reports/ikm"):
+        report = (await reporting.http.get(path, params=asked, headers=head)).json()
+        assert report["period"] == {
+            **whole_october,
+            "requested": {"from": "2026-10-15", "to": "2026-10-20"},
+            "widened": True,
+        }
+    summary = (
+        await reporting.http.get("/api/v1/reports/summary", params=asked, headers=head)
+    ).json()
+    assert summary["received"] == 2  # both are October's, though neither is in 15-20 October
+    exact = {"clinic": "MDRJ1", **whole_october}
+    same = (await reporting.http.get("/api/v1/reports/summary", params=exact, headers=head)).json()
+    assert (same["period"]["widened"], same["received"]) == (False, 2)
+    export = await reporting.http.get(
+        "/api/v1/reports/summary", params={**asked, "format": "csv"}, headers=head
+    )
+    assert "Periode,2026-10-01 s.d. 2026-10-31" in export.content.decode("utf-8-sig")
+    district = reporting.token(Role.DISTRICT, clinic=None)
+    board = {"district": "banjarnegara", "from": "2026-09-30", "to": "2026-10-02"}
+    for path in ("/api/v1/reports/district/clinics", "/api/v1/reports/district/trends"):
+        report = (await reporting.http.get(path, params=board, headers=district)).json()
+        assert (report["period"]["from"], report["period"]["to"]) == ("2026-09-01", "2026-10-31")
+
+
+async def test_the_api_description_says_reports_are_by_whole_months(reporting: Reporting) -> None:
+    document = (await reporting.http.get("/openapi.json")).json()
+    for path in ("summary", "ikm", "district/clinics", "district/trends"):
+        operation = document["paths"][f"/api/v1/reports/{path}"]["get"]
+        assert "whole months" in operation["description"]
+        dates = {p["name"]: p.get("description", "") for p in operation["parameters"]}
+        assert "first day of its month" in dates["from"] and "last day" in dates["to"]

@@ -28,10 +28,12 @@ def test_one_end_given_sets_the_other_by_it() -> None:
     assert read_period({"from": "2027-02"}, TODAY) == Period("2027-02", "2027-02")
 
 
-def test_the_report_links_get_dates_whose_months_are_reported() -> None:
+def test_the_report_links_ask_for_the_first_day_to_the_last_day_of_the_period() -> None:
     period = Period("2026-01", "2026-10")
-    assert period.api_query == {"from": "2026-01-01", "to": "2026-10-01"}
+    assert period.api_query == {"from": "2026-01-01", "to": "2026-10-31"}
     assert period.query == {"from": "2026-01", "to": "2026-10"}
+    assert Period("2028-02", "2028-02").api_query["to"] == "2028-02-29"  # a leap year
+    assert Period("2026-11", "2026-12").api_query["to"] == "2026-12-31"
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final
@@ -263,6 +263,15 @@ def month_bounds(key: str, tz: tzinfo) -> tuple[datetime, datetime]:
     start = datetime(year, month, 1, tzinfo=tz)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def covered_dates(first: str, last: str) -> tuple[date, date]:
+    """The days a report of the months ``first`` to ``last`` covers: the first day of the
+    first month to the last day of the last month (reports are kept by whole months)."""
+    year, month = parse_month_key(first)
+    end_year, end_month = parse_month_key(last)
+    following = date(end_year + end_month // 12, end_month % 12 + 1, 1)
+    return date(year, month, 1), following - timedelta(days=1)
 
 
 def month_range(first: str, last: str) -> list[str]:

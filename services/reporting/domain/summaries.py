@@ -17,6 +17,7 @@ from services.reporting.domain.ikm import IkmTally, compute_ikm, required_sample
 from services.reporting.domain.stats import (
     DurationHistogram,
     complaints_per_1000_visits,
+    covered_dates,
     deadline_rate,
     month_range,
     round_half_up,
@@ -54,6 +55,18 @@ def _outcomes(totals: Mapping[str, int], prefix: str) -> dict[str, dict[str, Any
         if met or missed:
             result[key] = {"met": met, "missed": missed, "rate": _text(deadline_rate(met, missed))}
     return result
+
+
+def covered_period(first: str, last: str) -> dict[str, str]:
+    """The days a report of whole months covers, as it states them."""
+    start, end = covered_dates(first, last)
+    return {"from": start.isoformat(), "to": end.isoformat()}
+
+
+def period_text(report: Mapping[str, Any]) -> str:
+    """ "2026-10-01 s.d. 2026-10-31": the covered days (the months, for a report without)."""
+    period = report.get("period") or {"from": report["from"], "to": report["to"]}
+    return f"{period['from']} s.d. {period['to']}"
 
 
 def duration_report(histogram: DurationHistogram) -> dict[str, Any]:

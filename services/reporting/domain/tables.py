@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.reporting.domain.register import REGISTER_COLUMNS, STATUS_LABELS
+from services.reporting.domain.summaries import period_text
 
 Cell = str | int | None
 
@@ -47,7 +48,7 @@ def summary_tables(report: Mapping[str, Any]) -> list[Table]:
         "Ringkasan",
         ("Uraian", "Nilai"),
         (
-            ("Periode", f"{report['from']} s.d. {report['to']}"),
+            ("Periode", period_text(report)),
             ("Jumlah aduan diterima", report["received"]),
             ("Aduan mendesak", report["urgent"]),
             ("Masih terbuka saat ini", report["open_now"]),
@@ -108,7 +109,7 @@ def ikm_tables(report: Mapping[str, Any]) -> list[Table]:
         "IKM",
         ("Uraian", "Nilai"),
         (
-            ("Periode", f"{report['from']} s.d. {report['to']}"),
+            ("Periode", period_text(report)),
             ("Jumlah responden", report["respondents"]),
             ("Sampel minimal", report["required_sample"]),
             ("IKM", report["ikm"]),
