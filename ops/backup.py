@@ -224,7 +224,15 @@ def backup_command(
     settings = cli_support.settings()
 
     async def once() -> None:
-        path = await backup(settings, out, lambda key, n: console.print(f"  {key}: {n}"))
+        # The number of collections is known only as the backup lists them: no total.
+        with cli_support.progress_bar() as progress:
+            task = progress.add_task("Koleksi dicadangkan", total=None)
+
+            def step(key: str, documents: int) -> None:
+                progress.console.print(f"  {key}: {documents}")  # kept in the service's log
+                progress.advance(task)
+
+            path = await backup(settings, out, step)
         console.print(f"[green]✓ Cadangan selesai: {path}[/green]")
         for old in prune(out, keep):
             console.print(f"  dihapus: {old.name}")
@@ -251,8 +259,20 @@ def restore_command(
 ) -> None:
     """Pulihkan cadangan dari `sigap backup` (hentikan layanan dulu)."""
     settings = cli_support.settings()
-    report = lambda key, n: console.print(f"  {key}: {n}")  # noqa: E731
-    restored = cli_support.run(restore(settings, source, drop=drop, prefix=prefix, progress=report))
+    try:
+        total: int | None = sum(Manifest.read(source).counts.values())
+    except BackupError:
+        total = None  # restore() refuses it below, naming what is missing
+    with cli_support.progress_bar() as progress:
+        task = progress.add_task("Dokumen dipulihkan", total=total)
+
+        def step(key: str, documents: int) -> None:
+            progress.console.print(f"  {key}: {documents}")
+            progress.advance(task, documents)
+
+        restored = cli_support.run(
+            restore(settings, source, drop=drop, prefix=prefix, progress=step)
+        )
     total = sum(restored.values())
     console.print(f"[green]✓ {total} dokumen dipulihkan ke {len(restored)} koleksi[/green]")
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ops import backup, cli_data, cli_dlq
+from ops import backup, cli_data, cli_dlq, rebuild
 from ops.cli_support import console
 from ops.cli_support import run as _run
 from ops.register import open_register
@@ -169,16 +169,6 @@ def seed_demo_command() -> None:
     console.print(table)
 
 
-@app.command("rebuild-reports")
-def rebuild_reports_command() -> None:
-    """Hitung ulang semua rekap dari riwayat peristiwa (hentikan layanan reporting dulu)."""
-    from services.reporting.rebuild import rebuild
-
-    counts = asyncio.run(rebuild(get_settings()))
-    for name, value in counts.items():
-        console.print(f"{name}: {value}")
-
-
 @app.command("classify")
 def classify_command(
     as_json: bool = typer.Option(True, "--json", help="Satu objek JSON per baris masukan."),
@@ -201,4 +191,5 @@ def run_command() -> None:
 
 app.add_typer(cli_dlq.app, name="dlq")
 cli_data.register(app)
+app.command("rebuild-reports")(rebuild.rebuild_reports_command)
 backup.register(app)

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from ops import cli_support
@@ -15,12 +14,6 @@ from ops.export import export_clinic
 from ops.purge import purge_personal_data
 from ops.secret_rotation import SETTINGS, rotate_secret
 from shared.settings import SECRETS_DIR
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
-    )
 
 
 def purge_command(
@@ -38,7 +31,7 @@ def purge_command(
     """
     settings = cli_support.settings()
     days = settings.retention_days if older_than_days is None else older_than_days
-    with _progress() as progress:
+    with cli_support.progress_bar() as progress:
         task = progress.add_task("Aduan diproses", total=None)
 
         def advance(done: int, total: int) -> None:
@@ -78,7 +71,7 @@ def export_command(
     ] = False,
 ) -> None:
     """Ekspor data satu puskesmas (aduan dan riwayatnya, survei, buku rekapan) ke JSONL dan CSV."""
-    with _progress() as progress:
+    with cli_support.progress_bar() as progress:
         task = progress.add_task("Berkas ditulis", total=4)
 
         def step(name: str, rows: int) -> None:

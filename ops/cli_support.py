@@ -12,6 +12,7 @@ from aiormq.exceptions import AMQPError
 from pydantic import ValidationError
 from pymongo.errors import PyMongoError
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from shared.messaging import PublishError
 from shared.settings import Settings, get_settings
@@ -19,6 +20,13 @@ from shared.users import AccountError
 
 console = Console()
 T = TypeVar("T")
+
+
+def progress_bar() -> Progress:
+    """The bar of every long command: what is being done, the bar, and done/total."""
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+    )
 
 
 def settings() -> Settings:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from pymongo import AsyncMongoClient
 from typer.testing import CliRunner, Result
 
-from ops import cli
+from ops import cli, cli_support
+from ops.backup import Manifest, completed_backups
 from shared.audit import AuditLog
 from shared.directory import Directory
 from shared.sessions import RevocationStore
@@ -174,3 +176,24 @@ async def test_the_audit_log_refuses_a_complainants_personal_data(directory_db: 
     with pytest.raises(ValueError, match="phone"):
         await audit.record("complaint.identity_viewed", actor="u1", detail={"phone": "+6281"})
     assert await directory_db["audit_log"].count_documents({}) == 0
+
+
+async def test_backup_and_restore_show_their_progress_over_collections_and_documents(
+    directory_db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(cli_support, "get_settings", lambda: settings)
+    assert (await sigap("seed-demo")).exit_code == 0
+    made = await sigap("backup", "--out", str(tmp_path))
+    assert made.exit_code == 0, made.output
+    [dump] = completed_backups(tmp_path)
+    manifest = Manifest.read(dump)
+    collections, documents = len(manifest.counts), sum(manifest.counts.values())
+    # The collections are counted as the backup lists them: done, no total.
+    assert "Koleksi dicadangkan" in made.output and f"{collections}/?" in made.output
+    # Into databases the test's cleanup drops (they share its prefix).
+    drill = f"{settings.mongodb_db_prefix}_drill"
+    restored = await sigap("restore", str(dump), "--prefix", drill)
+    assert restored.exit_code == 0, restored.output
+    assert "Dokumen dipulihkan" in restored.output
+    assert f"{documents}/{documents}" in restored.output
+    assert f"{drill}_directory.users: 9" in restored.output
