@@ -43,6 +43,48 @@ PUBLIC_API = {
     ("reporting", "GET", "/api/v1/reports/public/ikm/{clinic}"),
     ("reporting", "GET", "/api/v1/reports/public/ikm/{clinic}/halaman"),
 }
+# What each staff route asks for, written out literally and checked against SPEC §1, so
+# that a route guarded by the wrong action fails here even though the derived matrix would
+# follow it. "signed_in": any staff member, about their own session.
+ROUTE_ACTIONS: dict[tuple[str, str, str], str] = {
+    ("intake", "POST", "/api/v1/entry/complaints"): "complaint.record",
+    ("intake", "POST", "/api/v1/entry/suggestion-box"): "complaint.record",
+    ("intake", "POST", "/api/v1/entry/surveys"): "survey.record",
+    ("triage", "POST", "/api/v1/staff/auth/logout"): "signed_in",
+    ("triage", "POST", "/api/v1/staff/auth/password"): "signed_in",
+    ("triage", "GET", "/api/v1/staff/me"): "signed_in",
+    ("triage", "GET", "/api/v1/staff/users"): "user.manage",
+    ("triage", "POST", "/api/v1/staff/users"): "user.manage",
+    ("triage", "GET", "/api/v1/staff/users/{user_id}"): "user.manage",
+    ("triage", "PATCH", "/api/v1/staff/users/{user_id}"): "user.manage",
+    ("triage", "POST", "/api/v1/staff/users/{user_id}/password"): "user.manage",
+    ("triage", "GET", "/api/v1/staff/audit"): "audit.read",
+    ("triage", "GET", "/api/v1/staff/complaints"): "complaint.read",
+    ("triage", "GET", "/api/v1/staff/complaints/{complaint_id}"): "complaint.read",
+    ("triage", "POST", "/api/v1/staff/complaints/{complaint_id}/triage"): "complaint.triage",
+    ("triage", "POST", "/api/v1/staff/complaints/{complaint_id}/assign"): "complaint.assign",
+    ("triage", "POST", "/api/v1/staff/complaints/{complaint_id}/plan"): "complaint.plan",
+    ("triage", "POST", "/api/v1/staff/complaints/{complaint_id}/progress"): "complaint.progress",
+    ("triage", "POST", "/api/v1/staff/complaints/{complaint_id}/escalate"): "complaint.escalate",
+    ("triage", "POST", "/api/v1/staff/complaints/{complaint_id}/wait"): "complaint.reply",
+    ("triage", "POST", "/api/v1/staff/complaints/{complaint_id}/reply"): "complaint.reply",
+    ("triage", "POST", "/api/v1/staff/complaints/{complaint_id}/close"): "complaint.close",
+    ("triage", "POST", "/api/v1/staff/complaints/{complaint_id}/reopen"): "complaint.reopen",
+    ("triage", "POST", "/api/v1/staff/complaints/{complaint_id}/reject"): "complaint.reject",
+    ("triage", "GET", "/api/v1/staff/deadline-settings/{scope}/{code}"): "settings.manage",
+    ("triage", "PUT", "/api/v1/staff/deadline-settings/{scope}/{code}"): "settings.manage",
+    ("triage", "GET", "/api/v1/staff/triage/accuracy"): "report.read",
+    ("notify", "GET", "/api/v1/notify/failed"): "audit.read",
+    ("notify", "POST", "/api/v1/notify/failed/{notification_id}/retry"): "audit.read",
+    ("reporting", "GET", "/api/v1/reports/summary"): "report.read",
+    ("reporting", "GET", "/api/v1/reports/ikm"): "report.read",
+    ("reporting", "GET", "/api/v1/reports/register"): "report.read",
+    ("reporting", "GET", "/api/v1/reports/register/print"): "report.read",
+    ("reporting", "GET", "/api/v1/reports/recap/print"): "report.read",
+    ("reporting", "GET", "/api/v1/reports/district/clinics"): "district.read",
+    ("reporting", "GET", "/api/v1/reports/district/trends"): "district.read",
+    ("reporting", "POST", "/api/v1/reports/visits"): "visits.record",
+}
 HEAD = Principal("matrix-head", Role.HEAD, "banjarnegara", "MDRJ1", name="Uji head")
 
 
@@ -126,6 +168,17 @@ def test_every_staff_json_route_is_guarded_and_has_its_row_in_the_access_table(
     assert sorted(guarded - set(CASES)) == [], "staff routes without a row in access_cases.py"
     assert sorted(set(CASES) - guarded) == [], "rows of access_cases.py without a staff route"
     assert not PUBLIC_API & guarded, "a public route now asks for a session: update PUBLIC_API"
+
+
+def test_every_staff_route_asks_for_the_action_written_in_the_access_table(
+    settings: Settings,
+) -> None:
+    asked = {
+        route.key: ",".join(sorted("signed_in" if a is None else a.value for a in route.actions))
+        for name, make in SERVICES.items()
+        for route in staff_routes(name, make(settings))
+    }
+    assert asked == ROUTE_ACTIONS
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))

@@ -6,6 +6,7 @@ and the reporter's contact shows only to the roles that reply to them."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -13,6 +14,7 @@ from typing import Any
 
 import aio_pika
 import httpx
+import openpyxl
 import pytest
 from pydantic import SecretStr
 
@@ -28,6 +30,7 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 UNREACHABLE = "http://127.0.0.1:9"  # no message may leave the test
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def matrix_settings(settings: Settings) -> Settings:
@@ -113,7 +116,7 @@ async def probe(
         return
     if answer.status_code >= 300:
         return
-    if leaked := leaks(answer.text):
+    if leaked := leaks(readable_text(answer)):
         outcome.contact_seen_by.add(who.role)
         if not who.sees_identity:
             outcome.wrong.append(f"{where}: shows the reporter's {leaked}")
@@ -148,6 +151,20 @@ async def test_every_role_on_every_target_gets_exactly_the_status_the_tables_der
     if service == "triage":  # the leak check can fail: the replying roles do see the contact
         replying = {r for r, who in world.principals.items() if who.may(Action.IDENTITY_READ)}
         assert outcome.contact_seen_by == replying == {Role.COMPLAINT_TEAM, Role.HEAD}
+
+
+def readable_text(answer: httpx.Response) -> str:
+    """What a person would read in the answer: a workbook's cells, or the text itself."""
+    if answer.headers.get("content-type", "").startswith(XLSX):
+        workbook = openpyxl.load_workbook(io.BytesIO(answer.content), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    return answer.text
 
 
 def _json(answer: httpx.Response) -> Any:

@@ -111,6 +111,52 @@ def test_a_short_secret_is_refused_at_start() -> None:
         TokenCodec("short")
 
 
+# SPEC §1 as a grid, written out literally: the derived access matrix follows PERMISSIONS, so this
+# is what pins PERMISSIONS itself. Columns: officer, complaint team, quality team, head, unit,
+# district, admin.
+PERMISSION_GRID = """
+complaint.record         x x . x . . .
+complaint.read           x x x x x . .
+complaint.triage         . x . x . . .
+complaint.assign         x x . x . . .
+complaint.plan           . x x x x . .
+complaint.progress       . x . x x . .
+complaint.escalate       . x . x . . .
+complaint.reply          . x . x . . .
+complaint.close          . x . x . . .
+complaint.reopen         . x . x . . .
+complaint.reject         . x . x . . .
+complaint.identity.read  . x . x . . .
+survey.record            x x x x . . .
+report.read              . x x x . x x
+report.export            . x x x . x .
+district.read            . . . . . x x
+visits.record            . . . x . x x
+user.manage              . . . x . . x
+audit.read               . . . x . . x
+settings.manage          . . . . . . x
+"""
+GRID_ROLES = (
+    Role.OFFICER,
+    Role.COMPLAINT_TEAM,
+    Role.QUALITY_TEAM,
+    Role.HEAD,
+    Role.UNIT,
+    Role.DISTRICT,
+    Role.ADMIN,
+)
+
+
+def test_the_permission_table_is_the_grid_of_spec_section_one() -> None:
+    granted: dict[Role, set[Action]] = {role: set() for role in GRID_ROLES}
+    for line in PERMISSION_GRID.strip().splitlines():
+        action, *marks = line.split()
+        for role, mark in zip(GRID_ROLES, marks, strict=True):
+            if mark == "x":
+                granted[role].add(Action(action))
+    assert {role: set(actions) for role, actions in PERMISSIONS.items()} == granted
+
+
 def test_every_role_has_a_row_and_every_action_a_role() -> None:
     assert set(PERMISSIONS) == set(Role)
     granted = set().union(*PERMISSIONS.values())
