@@ -26,6 +26,7 @@ from services.reporting.domain.tables import (
     ikm_tables,
     register_table,
     summary_tables,
+    trends_tables,
 )
 from services.reporting.exports import Format, download
 from services.reporting.reports import ReportQueries, Scope
@@ -234,11 +235,14 @@ def router(store: ReportingStore, queries: ReportQueries) -> APIRouter:
     @api.get("/district/trends", response_model=None, description=PERIOD_NOTE)
     async def district_trends(
         principal: DistrictReader, district: Annotated[str, Query(pattern=CODE_PATTERN)],
-        from_: From, to: To,
+        from_: From, to: To, format: Format = "json",
     ) -> dict[str, Any] | Response:  # fmt: skip
-        async def run() -> dict[str, Any]:
+        async def run() -> dict[str, Any] | Response:
+            fmt = exported(principal, format)
             code = access.district(principal, district)
-            return stated(await queries.district_trends(code, *months_of(from_, to)), from_, to)
+            report = stated(await queries.district_trends(code, *months_of(from_, to)), from_, to)
+            name = f"tren-{code}-{report['from']}-{report['to']}"
+            return download(trends_tables(report), fmt, name) if fmt else report
 
         return await answer(run())
 

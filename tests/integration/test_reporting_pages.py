@@ -91,6 +91,8 @@ async def test_district_sees_its_clinics_side_by_side_ranked_with_rates_and_tren
     assert "vendor/chart-4.4.7.umd.min.js" in html and "cdn" not in html.lower()
     exports = "/api/v1/reports/district/clinics?from=2026-10-01&amp;to=2026-10-31"
     assert f"{exports}&amp;district=banjarnegara&amp;format=xlsx" in html
+    trends = "/api/v1/reports/district/trends?from=2026-10-01&amp;to=2026-10-31"
+    assert f"{trends}&amp;district=banjarnegara&amp;format=csv" in html
     assert 'href="/dasbor/puskesmas/MDRJ1?from=2026-10&amp;to=2026-10"' in html
 
 

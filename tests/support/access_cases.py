@@ -327,7 +327,10 @@ REPORTING: dict[Key, tuple[Case, ...]] = dict(
         ),
         (
             ("reporting", "GET", REPORTS + "/district/trends"),
-            (Case("district", 200, call(params=district_period())),),
+            (
+                Case("district", 200, call(params=district_period())),
+                Case("district", 200, call(params=district_period(format="xlsx")), "xlsx", EXPORT),
+            ),
         ),
         (
             ("reporting", "POST", REPORTS + "/visits"),

@@ -136,3 +136,32 @@ def district_table(report: Mapping[str, Any]) -> Table:
     )
     rows = tuple(tuple(_cell(row[key]) for key, _ in columns) for row in report["clinics"])
     return Table("Perbandingan puskesmas", tuple(label for _, label in columns), rows)
+
+
+def trends_tables(report: Mapping[str, Any]) -> list[Table]:
+    """The district's month trends: its totals and IKM per month, then each clinic's."""
+    columns = (
+        ("month", "Bulan"),
+        ("received", "Diterima"),
+        ("closed", "Selesai"),
+        ("open", "Terbuka"),
+        ("response_met", "Tepat waktu"),
+        ("response_missed", "Terlambat"),
+        ("response_rate", "% tepat waktu"),
+        ("visits", "Kunjungan"),
+        ("per_1000_visits", "Aduan per 1.000 kunjungan"),
+        ("ikm", "IKM"),
+        ("respondents", "Responden"),
+    )
+    rows = tuple(tuple(_cell(month[key]) for key, _ in columns) for month in report["months"])
+    months = Table("Tren bulanan kabupaten", tuple(label for _, label in columns), rows)
+    clinics = Table(
+        "Tren per puskesmas",
+        ("Bulan", "Puskesmas", "Diterima", "IKM"),
+        tuple(
+            (month["month"], code, entry["received"], entry["ikm"])
+            for month in report["months"]
+            for code, entry in month["by_clinic"].items()
+        ),
+    )
+    return [months, clinics]
