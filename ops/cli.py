@@ -193,3 +193,6 @@ app.add_typer(cli_dlq.app, name="dlq")
 cli_data.register(app)
 app.command("rebuild-reports")(rebuild.rebuild_reports_command)
 backup.register(app)
+
+if __name__ == "__main__":
+    app()

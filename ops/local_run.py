@@ -8,7 +8,6 @@ origin. Ctrl-C stops everything this command started.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import signal
@@ -177,13 +176,9 @@ def run_local() -> int:
             "SIGAP_MONGODB_URL": supervisor.ensure_database(),
             "SIGAP_PUBLIC_BASE_URL": f"http://localhost:{HTTP_PORT}",
         }
-        from ops.seed import demo_logins, seed_demo
-        from shared.settings import Settings
-
-        districts, clinics = asyncio.run(seed_demo(Settings(mongodb_url=env["SIGAP_MONGODB_URL"])))
-        say(f"demo data: {districts} districts, {clinics} clinics; staff sign-in:")
-        for username, password, role, where in demo_logins():
-            say(f"  {username:<18} {password:<18} {role:<15} {where}")
+        # The demo data is made by the operator's own command, which prints the demo accounts.
+        say("demo data: sigap seed-demo")
+        subprocess.run([sys.executable, "-m", "ops.cli", "seed-demo"], env=env, check=True)
         uvicorn = [
             sys.executable,
             "-m",
