@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict
 
-from services.notify.board_page import render_board
+from services.notify.board_page import board_pages, render_board
 from services.notify.store import NotifyStore
 from shared.auth import Action, Principal, require
 from shared.directory import Clinic, Directory
 from shared.events import utc_now
 from shared.storage import Document
+from shared.web.pages import SHARED
 
 NOT_FOUND = "Puskesmas tidak ditemukan"
 
@@ -52,6 +54,9 @@ class FailedNotificationOut(BaseModel):
 
 def router(store: NotifyStore, directory: Directory) -> APIRouter:
     api = APIRouter()
+    # The portal layout's stylesheet, at /notify/static/ through the gateway.
+    api.mount("/static", StaticFiles(directory=str(SHARED / "static")), name="shared-static")
+    pages = board_pages()
 
     async def clinic_or_404(code: str) -> Clinic:
         clinic = await directory.clinic(code.upper())
@@ -59,19 +64,18 @@ def router(store: NotifyStore, directory: Directory) -> APIRouter:
             raise HTTPException(404, NOT_FOUND)
         return clinic
 
-    async def page(code: str) -> HTMLResponse:
+    async def page(request: Request, code: str, *, printable: bool) -> HTMLResponse:
         clinic = await clinic_or_404(code)
         entries = await store.board(clinic.code)
-        html = render_board(clinic.name, clinic.code, clinic.timezone, entries, utc_now())
-        return HTMLResponse(html)
+        return render_board(pages, request, clinic, entries, utc_now(), printable=printable)
 
     @api.get("/papan-tanggapan/{clinic}", response_class=HTMLResponse, tags=["public"])
-    async def board_page(clinic: str) -> HTMLResponse:
-        return await page(clinic)
+    async def board_page(request: Request, clinic: str) -> HTMLResponse:
+        return await page(request, clinic, printable=False)
 
     @api.get("/papan-tanggapan/{clinic}/cetak", response_class=HTMLResponse, tags=["public"])
-    async def board_print(clinic: str) -> HTMLResponse:
-        return await page(clinic)
+    async def board_print(request: Request, clinic: str) -> HTMLResponse:
+        return await page(request, clinic, printable=True)
 
     @api.get("/api/v1/notify/board/{clinic}", response_model=BoardOut, tags=["public"])
     async def board_json(clinic: str) -> BoardOut:

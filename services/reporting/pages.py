@@ -1,19 +1,28 @@
 """Printable pages (A4) in Indonesian: the register and the monthly recap for the head and the
-accreditation file, and the public page of survey results. Plain HTML with print CSS, every
-value escaped."""
+accreditation file (plain HTML with print CSS, every value escaped), and the public page of
+survey results (a portal page from templates/hasil_survei.html, Jinja escaping every value)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
+from pathlib import Path
 from typing import Any
 
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from services.reporting.dashboard_messages import MESSAGES
 from services.reporting.domain.tables import Cell, Table
+from shared.directory import Clinic
+from shared.web.pages import Pages
 
 _MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
 )  # fmt: skip
+# The dashboard's English already names the IKM tables' columns and grades.
+_PUBLIC = Pages("reporting", Path(__file__).resolve().parent / "templates", messages=MESSAGES)
 
 
 def month_name(key: str) -> str:
@@ -79,28 +88,9 @@ def recap_page(clinic_name: str, month: str, tables: Sequence[Table]) -> str:
     return _document(title, "portrait", content)
 
 
-def public_ikm_page(report: Mapping[str, Any], tables: Sequence[Table]) -> str:
-    name = str(report["clinic_name"])
-    title = f"Hasil Survei Kepuasan Masyarakat — {name}"
-    if report["ikm"] is None:
-        result = "<p>Belum ada hasil survei untuk periode ini.</p>"
-    else:
-        result = (
-            f"<p><strong>IKM {escape(str(report['ikm']))}</strong> — mutu pelayanan "
-            f"{escape(str(report['grade']))} ({escape(str(report['label']))}), "
-            f"{int(report['respondents'])} responden.</p>"
-        )
-    follow_up = "".join(
-        f"<li>{escape(', '.join(item['elements']))}: {escape('; '.join(item['actions']))}"
-        f" (target {escape(str(item['due_date']))})</li>"
-        for item in report["follow_up"]
-    )
-    content = (
-        f'<h1>{escape(title)}</h1><p class="meta">Periode {escape(str(report["from"]))} '
-        f"s.d. {escape(str(report['to']))}, menurut PermenPAN-RB Nomor 14 Tahun 2017.</p>"
-        + result
-        + "".join(table_html(table) for table in tables)
-        + "<h2>Tindak lanjut</h2>"
-        + (f"<ul>{follow_up}</ul>" if follow_up else "<p>Belum ada rencana tindak lanjut.</p>")
-    )
-    return _document(title, "portrait", content)
+def public_ikm_page(
+    request: Request, clinic: Clinic, report: Mapping[str, Any], tables: Sequence[Table]
+) -> HTMLResponse:
+    """The published survey results: a page of the public portal (its layout, language switch
+    and links), printable on A4 from the browser."""
+    return _PUBLIC.render(request, "hasil_survei.html", clinic=clinic, report=report, tables=tables)

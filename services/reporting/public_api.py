@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from services.reporting import pages
@@ -37,12 +37,12 @@ def router(queries: ReportQueries) -> APIRouter:
         return found[1]
 
     @api.get("/ikm/{clinic}/halaman", response_class=HTMLResponse, response_model=None)
-    async def public_ikm_page(clinic: ClinicPath, year: Year = None) -> Response:
+    async def public_ikm_page(request: Request, clinic: ClinicPath, year: Year = None) -> Response:
         found = await results(clinic, year)
         if found is None:
             return field_error(404, "clinic", "Puskesmas tidak ditemukan")
-        report = found[1]
+        place, report = found
         tables = ikm_tables({**report, "required_sample": None})[1:]
-        return HTMLResponse(pages.public_ikm_page(report, tables))
+        return pages.public_ikm_page(request, place, report, tables)
 
     return api

@@ -239,6 +239,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Kesopanan dan keramahan petugas dalam pelayanan": "How polite and friendly the staff are",
         "Penanganan pengaduan pengguna layanan": "How complaints from service users are handled",
         "Kualitas sarana dan prasarana": "The quality of facilities and infrastructure",
+        # The response board (services/notify/templates/papan_tanggapan*.html).
+        "Pengaduan": "Complaint",
+        "Tanggapan": "Response",
+        "jawaban atas pengaduan, saran dan pertanyaan masyarakat.": (
+            "answers to the public's complaints, suggestions and questions."
+        ),
+        "Identitas pelapor tidak ditampilkan.": "Reporters' identities are not shown.",
+        "Versi cetak (A4)": "Print version (A4)",
+        "Kembali ke papan tanggapan": "Back to the response board",
+        "diterima": "received",
+        "dijawab": "answered",
+        "unit": "unit",
+        "Belum ada tanggapan yang dipublikasikan.": "No response has been published yet.",
+        "Diperbarui": "Updated",
+        "Disusun oleh SIGAP — Sistem Informasi Pengaduan dan Umpan Balik Puskesmas.": (
+            "Compiled by SIGAP, the health centres' complaint and feedback information system."
+        ),
+        # The published survey results (services/reporting/templates/hasil_survei.html).
+        "Hasil Survei Kepuasan Masyarakat": "Public Satisfaction Survey Results",
+        "Periode": "Period",
+        "s.d.": "to",
+        "menurut PermenPAN-RB Nomor 14 Tahun 2017.": (
+            "following Ministerial Regulation PermenPAN-RB No. 14 of 2017."
+        ),
+        "Belum ada hasil survei untuk periode ini.": "No survey results for this period yet.",
+        "mutu pelayanan": "service quality",
+        "responden": "respondents",
+        "Nilai per unsur": "Value per element",
+        "Jumlah jawaban": "Answers",
+        "Tidak ada data.": "No data.",
+        "Tindak lanjut": "Follow-up",
+        "target": "due",
+        "Belum ada rencana tindak lanjut.": "No follow-up planned yet.",
     }
 }
 

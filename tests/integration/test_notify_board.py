@@ -3,6 +3,7 @@ and database."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -14,9 +15,10 @@ import pytest
 
 from ops.seed import seed_demo
 from services.notify.digest import DigestMaker
+from services.notify.domain.messages import KIND_LABELS
 from services.notify.main import create_app
 from services.notify.store import NotifyStore
-from services.notify.templates import TemplateLibrary
+from services.notify.templates import PACKAGED, TemplateLibrary
 from shared.directory import Directory
 from shared.events import (
     Actor,
@@ -30,6 +32,8 @@ from shared.events import (
 )
 from shared.settings import Settings
 from shared.storage import create_client, database
+from shared.web.i18n import MESSAGES
+from shared.web.pages import SHARED
 from tests.support.lifespan import Running
 from tests.support.notify_harness import Mongo
 from tests.support.publishing import publish
@@ -160,9 +164,37 @@ async def test_board_is_printable_on_a4_without_external_assets(
     await board(notify, until=1)
 
     page = (await notify.get("/papan-tanggapan/mdrj1/cetak")).text
-    assert "size: A4" in page
+    assert "size: A4" in page and "@media print" in page
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "src=" not in page and "<link" not in page
+
+
+async def test_board_and_its_print_version_switch_to_english_and_link_back_to_the_portal(
+    notify: httpx.AsyncClient, amqp: aio_pika.abc.AbstractRobustConnection, settings: Settings
+) -> None:
+    await answer(amqp, settings, identity="anonim")
+    await board(notify, until=1)
+
+    for path in ("/papan-tanggapan/MDRJ1", "/papan-tanggapan/MDRJ1/cetak"):
+        english = await notify.get(path, params={"lang": "en"})
+        assert english.status_code == 200
+        assert '<html lang="en">' in english.text
+        assert "<h1>Response Board</h1>" in english.text
+        assert "Response</h2>" in english.text and "identities are not shown" in english.text
+        assert 'name="lang"' in english.text  # the layout's language switch
+        assert 'href="/"' in english.text and 'href="/lapor/MDRJ1"' in english.text
+        assert "Papan Tanggapan" not in english.text
+        assert english.cookies.get("sigap_lang") == "en"
+    indonesian = await notify.get("/papan-tanggapan/MDRJ1", params={"lang": "id"})
+    assert "<h1>Papan Tanggapan</h1>" in indonesian.text
+
+
+def test_every_word_the_board_shows_has_an_english_text() -> None:
+    shown: set[str] = set(KIND_LABELS.values())
+    for name in ("papan_tanggapan.html", "papan_tanggapan_cetak.html", "_portal.html"):
+        folder = SHARED / "templates" if name.startswith("_") else PACKAGED
+        shown |= set(re.findall(r"t\('([^']+)'\)", (folder / name).read_text(encoding="utf-8")))
+    assert sorted(shown - MESSAGES["en"].keys()) == []
 
 
 async def test_board_of_an_unknown_clinic_is_404(notify: httpx.AsyncClient) -> None:

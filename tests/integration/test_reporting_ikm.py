@@ -5,12 +5,19 @@ clinics and counts complaints per thousand visits."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from services.reporting import pages
+from services.reporting.dashboard_messages import MESSAGES as DASHBOARD_MESSAGES
+from services.reporting.domain.ikm import ELEMENTS, Grade
+from services.reporting.domain.tables import ikm_tables
 from shared.auth import Role
+from shared.web.i18n import MESSAGES
 from tests.support.reporting_harness import Reporting, received
 from tests.unit.test_reporting_reports import HAND_DATA, survey
 
@@ -64,6 +71,45 @@ async def test_ikm_endpoint_matches_the_hand_computation_per_clinic_and_district
         "/api/v1/reports/public/ikm/MDRJ1/halaman", params={"year": 2026}
     )
     assert page.status_code == 200 and "IKM 84.44" in page.text and "Sangat Baik" not in page.text
+
+
+async def test_published_results_page_is_a_portal_page_with_an_english_switch(
+    reporting: Reporting,
+) -> None:
+    await reporting.publish([survey(row) for row in HAND_DATA])
+    await reporting.processed(5)
+    path = "/api/v1/reports/public/ikm/MDRJ1/halaman"
+
+    indonesian = await reporting.http.get(path, params={"year": 2026})
+    assert "<h1>Hasil Survei Kepuasan Masyarakat</h1>" in indonesian.text
+    assert "Persyaratan" in indonesian.text and "(Baik)" in indonesian.text
+    english = await reporting.http.get(path, params={"year": 2026, "lang": "en"})
+    assert english.status_code == 200 and '<html lang="en">' in english.text
+    assert "<h1>Public Satisfaction Survey Results</h1>" in english.text
+    assert "IKM 84.44" in english.text and "(Good)" in english.text
+    assert "Requirements" in english.text and "Persyaratan" not in english.text
+    assert "No follow-up planned yet." in english.text
+    assert 'name="lang"' in english.text  # the layout's language switch
+    assert 'href="/"' in english.text and 'href="/survei/MDRJ1"' in english.text
+    assert "081234567890" not in english.text + indonesian.text  # a survey's suggestion text
+
+
+def test_every_word_of_the_results_page_has_an_english_text() -> None:
+    template = Path(pages.__file__).resolve().parent / "templates" / "hasil_survei.html"
+    shown = set(re.findall(r"t\('([^']+)'\)", template.read_text(encoding="utf-8")))
+    [elements] = ikm_tables(
+        {
+            "from": "2026-01",
+            "to": "2026-12",
+            "elements": [],
+            **dict.fromkeys(("respondents", "required_sample", "ikm", "grade", "label"), None),
+            "priorities": [],
+        }
+    )[1:]
+    shown |= {elements.title, *elements.headers, *(element.name for element in ELEMENTS)}
+    shown |= {grade.label for grade in Grade}
+    known = MESSAGES["en"].keys() | DASHBOARD_MESSAGES["en"].keys()
+    assert sorted(shown - known - {"IKM", "NRR", "Kode"}) == []
 
 
 async def test_district_dashboard_ranks_clinics_and_counts_per_thousand_visits(
