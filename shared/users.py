@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -22,6 +22,7 @@ PHONE_PATTERN = r"^\+62[0-9]{8,13}$"
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 128
 NotifyChannel = Literal["email", "whatsapp"]
+NOTIFY_CHANNELS: tuple[NotifyChannel, ...] = ("email", "whatsapp")
 
 # Staff of a clinic (or of one of its units) and staff of the district office.
 CLINIC_ROLES = frozenset(
@@ -67,7 +68,8 @@ class StaffUser(BaseModel):
     unit: str | None = None
     email: str | None = None
     phone: str | None = None
-    notify_channels: tuple[NotifyChannel, ...] = ()
+    # None until the member chooses: then the alerts follow their contact details.
+    notify_channels: tuple[NotifyChannel, ...] | None = None
     digest: bool = False
     active: bool = True
     password_hash: str = Field(repr=False)
@@ -85,6 +87,10 @@ class StaffUser(BaseModel):
             token_id=token_id,
         )
 
+    @property
+    def alert_channels(self) -> tuple[NotifyChannel, ...]:
+        return alert_channels(self.notify_channels, self.email, self.phone)
+
     def public(self) -> dict[str, Any]:
         """What the API shows of an account: everything but the password hash."""
         return self.model_dump(mode="json", exclude={"password_hash"})
@@ -98,7 +104,7 @@ class Profile(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     email: EmailStr | None = None
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
-    notify_channels: tuple[NotifyChannel, ...] = ()
+    notify_channels: tuple[NotifyChannel, ...] | None = None
     digest: bool = False
 
 
@@ -126,6 +132,28 @@ def placement_problem(role: Role, clinic: str | None, unit: str | None) -> Accou
         return AccountError("unit", "Pengguna unit wajib terikat pada satu unit")
     if role is not Role.UNIT and unit is not None:
         return AccountError("unit", "Hanya pengguna unit yang terikat pada unit")
+    return None
+
+
+def alert_channels(
+    chosen: Sequence[str] | None, email: str | None, phone: str | None
+) -> tuple[NotifyChannel, ...]:
+    """The channels a staff member is alerted over: the ones they chose, or, while they have
+    not chosen, e-mail when they have an address and WhatsApp when they have a mobile number
+    (a new account is alerted over every contact detail it was given, never over none)."""
+    if chosen is not None:
+        return tuple(c for c in NOTIFY_CHANNELS if c in chosen)
+    return tuple(c for c, address in zip(NOTIFY_CHANNELS, (email, phone), strict=True) if address)
+
+
+def alert_problem(
+    channels: Sequence[str], email: str | None, phone: str | None
+) -> AccountError | None:
+    """Why these alert channels cannot work for these contact details, or None."""
+    if "email" in channels and not email:
+        return AccountError("notify_channels", "Pemberitahuan lewat email memerlukan alamat email")
+    if "whatsapp" in channels and not phone:
+        return AccountError("notify_channels", "Pemberitahuan lewat WhatsApp memerlukan nomor HP")
     return None
 
 
@@ -179,7 +207,7 @@ def new_user_document(
         "unit": new.unit,
         "email": str(new.email) if new.email else None,
         "phone": new.phone,
-        "notify_channels": list(new.notify_channels),
+        "notify_channels": None if new.notify_channels is None else list(new.notify_channels),
         "digest": new.digest,
         "active": True,
         "password_hash": password_hash,

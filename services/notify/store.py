@@ -15,6 +15,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from services.notify.domain.planning import Recipient, StaffMember
 from shared.events import Event, utc_now
 from shared.storage import Database, Document
+from shared.users import alert_channels
 
 
 class NotifyStore:
@@ -248,7 +249,10 @@ def _member(doc: dict[str, Any]) -> StaffMember:
         unit=doc.get("unit"),
         email=doc.get("email"),
         phone=doc.get("phone"),
-        notify_channels=tuple(doc.get("notify_channels") or ()),
+        # An account that never chose is alerted over the contact details it has.
+        notify_channels=alert_channels(
+            doc.get("notify_channels"), doc.get("email"), doc.get("phone")
+        ),
         digest=bool(doc.get("digest", False)),
         active=bool(doc.get("active", True)),
     )

@@ -2,7 +2,7 @@
 and the same identity use cases as its login. Pages: ``console_auth`` (login, logout),
 ``console_inbox`` (the clinic's register), ``console_complaint`` (one complaint and its
 commands), ``console_users`` (users and the audit log), ``console_password`` (one's own
-password); what they share is ``console_web``."""
+password), ``console_preferences`` (one's own alerts); what they share is ``console_web``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from services.triage import (
     console_complaint,
     console_inbox,
     console_password,
+    console_preferences,
     console_users,
 )
 from services.triage.console_web import Console, console_pages
@@ -43,4 +44,5 @@ def router(
     web.include_router(console_complaint.router(console, service, store, clock))
     web.include_router(console_users.router(console, identity))
     web.include_router(console_password.router(console, identity))
+    web.include_router(console_preferences.router(console, identity))
     return web

@@ -43,6 +43,7 @@ ROLES: Final[dict[str, str]] = {
     "admin": "Admin",
     "system": "Sistem",
 }
+ALERT_CHANNELS: Final[dict[str, str]] = {"email": "Email", "whatsapp": "WhatsApp"}
 PLAN_MAKERS: Final[dict[str, str]] = {
     "tim_pengaduan": "Tim pengelola aduan",
     "tim_mutu": "Tim mutu",

@@ -217,6 +217,30 @@ _EN: Final[dict[str, str]] = {
     "Kata sandi baru disimpan. Semua sesi pengguna itu diakhiri.": (
         "New password saved. All of that user's sessions ended."
     ),
+    # Alert preferences
+    "Preferensi pemberitahuan": "Alert preferences",
+    "Atur cara SIGAP memberi tahu Anda tentang aduan baru, aduan yang diteruskan ke unit "
+    "Anda, eskalasi dan tenggat terlewat.": (
+        "Choose how SIGAP tells you about new complaints, complaints routed to your unit, "
+        "escalations and missed deadlines."
+    ),
+    "Kirim pemberitahuan aduan lewat": "Send complaint alerts by",
+    "Tanpa pilihan, tidak ada pemberitahuan yang dikirim.": (
+        "With nothing ticked, no alert is sent."
+    ),
+    "Ringkasan harian": "Daily digest",
+    "Satu pesan sehari berisi semua pemberitahuan; aduan segera, eskalasi dan tenggat "
+    "terlewat tetap dikirim saat itu juga.": (
+        "One message a day with every alert; urgent complaints, escalations and missed "
+        "deadlines are still sent at once."
+    ),
+    "Nomor HP (WhatsApp)": "Mobile number (WhatsApp)",
+    "Simpan preferensi": "Save preferences",
+    "Preferensi pemberitahuan disimpan.": "Alert preferences saved.",
+    "Pemberitahuan": "Alerts",
+    "Ubah pemberitahuan": "Change alerts",
+    "Pemberitahuan lewat email memerlukan alamat email": "E-mail alerts need an e-mail address",
+    "Pemberitahuan lewat WhatsApp memerlukan nomor HP": "WhatsApp alerts need a mobile number",
     # Audit log
     "Kejadian": "Event",
     "Waktu": "Time",

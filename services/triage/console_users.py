@@ -14,6 +14,13 @@ from pydantic import ValidationError
 
 from services.triage import console_labels as labels
 from services.triage.console_forms import field_errors
+from services.triage.console_preferences import (
+    SAVED,
+    PreferenceFormError,
+    preferences_of,
+    save_preferences,
+    typed_preferences,
+)
 from services.triage.console_web import Console, text_of
 from services.triage.identity_api import Identity
 from shared.accounts import UserUpdate
@@ -33,7 +40,9 @@ DONE = {
     "peran": "Peran disimpan. Sesi pengguna itu diakhiri.",
     "status": "Status akun disimpan.",
     "kata-sandi": "Kata sandi baru disimpan. Semua sesi pengguna itu diakhiri.",
+    "pemberitahuan": SAVED,
 }
+CHANGES = ("peran", "status", "kata-sandi", "pemberitahuan")
 AUDIT_PAGE = 50
 
 
@@ -95,6 +104,7 @@ def router(console: Console, identity: Identity) -> APIRouter:
         failed: str | None = None,
         errors: dict[str, str] | None = None,
         alert: str | None = None,
+        prefs: dict[str, Any] | None = None,
     ) -> HTMLResponse:
         done = DONE.get(request.query_params.get("selesai", "")) if status_code == 200 else None
         return console.render(
@@ -104,6 +114,7 @@ def router(console: Console, identity: Identity) -> APIRouter:
             status_code,
             user=user,
             failed=failed,
+            prefs=prefs or preferences_of(user),
             **form_state(errors, alert),
             notice=done,
             when=labels.local_time,
@@ -164,11 +175,20 @@ def router(console: Console, identity: Identity) -> APIRouter:
         if not isinstance(found, tuple):
             return found
         principal, user = found
-        if change not in ("peran", "status", "kata-sandi"):
+        if change not in CHANGES:
             return console.not_found(request, principal)
         form, genuine = await console.posted(request)
         if not genuine:
             return await user_page(request, principal, user, 403, change, alert=FORM_EXPIRED)
+        if change == "pemberitahuan":
+            try:
+                await save_preferences(identity, principal, user.id, form)
+            except PreferenceFormError as refused:
+                typed = typed_preferences(form)
+                return await user_page(
+                    request, principal, user, 422, change, refused.errors, prefs=typed
+                )
+            return RedirectResponse(f"/konsol/pengguna/{user.id}?selesai={change}", 303)
         try:
             if change == "kata-sandi":
                 password = str(form.get("password") or "")
