@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -13,10 +14,12 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from services.reporting.domain.register import STATUS_LABELS
 from shared.auth import Role
 from shared.events import Event
 from tests.support.reporting_harness import Reporting, received
 from tests.unit.test_reporting_reports import HAND_DATA, survey
+from tests.unit.test_reporting_scenarios import history
 
 pytestmark = pytest.mark.integration
 Row = tuple[Any, ...]
@@ -111,3 +114,131 @@ async def test_the_district_trends_export_holds_each_month_and_each_clinics_numb
     assert xlsx["Tren per puskesmas"][1:] == clinics
     assert text["Tren bulanan kabupaten"][1:] == as_csv(months)
     assert text["Tren per puskesmas"][1:] == as_csv(clinics)
+
+
+def summary_rows(report: dict[str, Any]) -> dict[str, list[Row]]:
+    """What each table of the summary export must hold, read off the JSON report."""
+    first, close = report["time_to_first_response"], report["time_to_close"]
+    period = report["period"]
+
+    def outcomes(name: str) -> list[Row]:
+        return [(k, o["met"], o["missed"], o["rate"]) for k, o in report[name].items()]
+
+    tables: dict[str, list[Row]] = {
+        "Ringkasan": [
+            ("Periode", f"{period['from']} s.d. {period['to']}"),
+            ("Jumlah aduan diterima", report["received"]),
+            ("Aduan mendesak", report["urgent"]),
+            ("Masih terbuka saat ini", report["open_now"]),
+            ("Melewati batas waktu saat ini", report["overdue_now"]),
+            ("Median waktu tanggapan pertama (jam)", first["median_hours"]),
+            ("Persentil 90 waktu tanggapan pertama (jam)", first["p90_hours"]),
+            ("Median waktu sampai selesai (jam)", close["median_hours"]),
+            ("Persentil 90 waktu sampai selesai (jam)", close["p90_hours"]),
+            ("Kunjungan", report["visits"]),
+            ("Aduan per 1.000 kunjungan", report["per_1000_visits"]),
+        ],
+        "Per jenis": list(report["by_kind"].items()),
+        "Per kanal": list(report["by_channel"].items()),
+        "Per kategori": list(report["by_category"].items()),
+        "Per unit": list(report["by_unit"].items()),
+        "Per status": [(STATUS_LABELS[k], n) for k, n in report["by_status"].items()],
+        "Batas waktu": outcomes("deadlines"),
+        "Batas jawab per unit": outcomes("response_by_unit"),
+        "Batas jawab per kanal": outcomes("response_by_channel"),
+        # the trends' first seven columns: a month's complaints and answer deadline
+        "Tren bulanan": [tuple(m[key] for key in TREND_COLUMNS[:7]) for m in report["by_month"]],
+    }
+    if report["clinic"] is None:
+        tables["Per puskesmas"] = list(report["by_clinic"].items())
+    return tables
+
+
+def ikm_rows(report: dict[str, Any]) -> dict[str, list[Row]]:
+    period = report["period"]
+    return {
+        "IKM": [
+            ("Periode", f"{period['from']} s.d. {period['to']}"),
+            ("Jumlah responden", report["respondents"]),
+            ("Sampel minimal", report["required_sample"]),
+            ("IKM", report["ikm"]),
+            ("Mutu pelayanan", report["grade"]),
+            ("Kinerja unit pelayanan", report["label"]),
+            ("Prioritas perbaikan", ", ".join(report["priorities"])),
+        ],
+        "Nilai per unsur": [
+            (e["code"], e["name"], e["answered"], e["nrr"], e["nrr_weighted"], e["grade"])
+            for e in report["elements"]
+        ],
+    }
+
+
+def assert_exported(
+    expected: dict[str, list[Row]], xlsx: dict[str, list[Row]], text: dict[str, list[Row]]
+) -> None:
+    assert set(xlsx) == set(text) == set(expected)
+    for title, rows in expected.items():
+        assert xlsx[title][1:] == rows, title
+        assert text[title][0] == xlsx[title][0], title  # the same headings
+        assert text[title][1:] == as_csv(rows), title
+
+
+async def test_the_summary_exports_hold_the_json_reports_numbers_per_clinic_and_district(
+    reporting: Reporting,
+) -> None:
+    rng = random.Random(41)
+    histories = [history(rng) for _ in range(40)]
+    events = [event for h in histories for event in h.events]
+    await reporting.publish(events)
+    await reporting.processed(len(events))
+    visits = {"clinic": "MDRJ1", "month": "2026-10", "visits": 2000}
+    head = reporting.token(Role.HEAD)
+    assert (
+        await reporting.http.post("/api/v1/reports/visits", json=visits, headers=head)
+    ).status_code == 200
+    period = {"from": "2026-09-01", "to": "2026-11-30"}
+    district = reporting.token(Role.DISTRICT, clinic=None)
+
+    whole, xlsx, text = await download(
+        reporting, "summary", {**period, "district": "banjarnegara"}, district
+    )
+    assert_exported(summary_rows(whole), xlsx, text)
+    assert xlsx["Per puskesmas"][1:] == [
+        (code, sum(h.clinic == code for h in histories)) for code in ("MDRJ1", "MDRJ2")
+    ]
+    assert ("Jumlah aduan diterima", len(histories)) in xlsx["Ringkasan"]
+    assert whole["deadlines"] and whole["time_to_close"]["median_hours"] is not None
+
+    clinic, xlsx, text = await download(reporting, "summary", {**period, "clinic": "MDRJ1"}, head)
+    assert_exported(summary_rows(clinic), xlsx, text)
+    assert ("Aduan per 1.000 kunjungan", clinic["per_1000_visits"]) in xlsx["Ringkasan"]
+    assert clinic["per_1000_visits"] is not None
+
+
+async def test_the_ikm_exports_hold_the_json_reports_numbers_per_clinic_and_district(
+    reporting: Reporting,
+) -> None:
+    other = survey((4,) * 9).model_copy(update={"clinic": "MDRJ2"})
+    await reporting.publish([*(survey(row) for row in HAND_DATA), other])
+    await reporting.processed(len(HAND_DATA) + 1)
+    period = {"from": "2026-10-01", "to": "2026-10-31"}
+    head = reporting.token(Role.HEAD)
+
+    clinic, xlsx, text = await download(
+        reporting, "ikm", {**period, "clinic": "MDRJ1", "population": "100"}, head
+    )
+    assert_exported(ikm_rows(clinic), xlsx, text)
+    overview = dict(xlsx["IKM"][1:])
+    assert (overview["IKM"], overview["Mutu pelayanan"], overview["Sampel minimal"]) == (
+        "84.44",
+        "B",
+        80,
+    )
+    assert [row[3] for row in xlsx["Nilai per unsur"][1:]][:3] == ["3.60", "3.40", "2.80"]
+
+    district = reporting.token(Role.DISTRICT, clinic=None)
+    whole, xlsx, text = await download(
+        reporting, "ikm", {**period, "district": "banjarnegara"}, district
+    )
+    assert_exported(ikm_rows(whole), xlsx, text)
+    assert dict(xlsx["IKM"][1:])["IKM"] == "87.04"  # all six respondents' answers
