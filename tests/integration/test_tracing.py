@@ -1,6 +1,7 @@
-"""Tracing through the real broker: one trace from the HTTP request at intake to triage's
-consumer (spans caught by an in-memory exporter), nothing installed without an endpoint, and
-spans exported over OTLP/HTTP to a stand-in collector when one is configured."""
+"""Tracing through the real broker: one trace from the HTTP request at intake through the
+consumers of triage, notify and reporting (spans caught by an in-memory exporter), nothing
+installed without an endpoint, and spans exported over OTLP/HTTP to a stand-in collector when
+one is configured."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from opentelemetry.trace import SpanKind
 
 import shared.tracing
 from services.intake.main import create_app as create_intake
+from services.notify.main import create_app as create_notify
+from services.reporting.main import create_app as create_reporting
 from shared.events import Actor, NotificationSent, NotificationSentData
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
@@ -58,12 +61,24 @@ def service_of(span: ReadableSpan) -> str:
     return str(span.resource.attributes["service.name"])
 
 
-async def test_a_complaint_posted_over_http_is_one_trace_from_intake_to_triages_consumer(
+def consumer_spans(exporter: InMemorySpanExporter, service: str) -> list[ReadableSpan]:
+    return [
+        s
+        for s in exporter.get_finished_spans()
+        if service_of(s) == f"sigap-{service}" and s.kind is SpanKind.CONSUMER
+    ]
+
+
+async def test_a_complaint_posted_over_http_is_one_trace_through_every_consumer(
     settings: Settings, amqp: object, mongo: object, exporter: InMemorySpanExporter
 ) -> None:
     traced = intake_settings(settings, otel_endpoint="http://collector.invalid:4318")
     await seed(traced)
-    async with running_triage(traced) as triage:
+    async with (
+        running_triage(traced) as triage,
+        Running(create_notify(traced)),
+        Running(create_reporting(traced)),
+    ):
         app = create_intake(traced)
         async with Running(app) as running:
             transport = httpx.ASGITransport(app=running.app)
@@ -72,27 +87,40 @@ async def test_a_complaint_posted_over_http_is_one_trace_from_intake_to_triages_
                 assert reply.status_code == 202, reply.text
         # Triage stored it and published complaint.triaged; its consumer span ends right after.
         await triage.tap.wait_for("complaint.triaged")
+        [request] = [
+            s
+            for s in exporter.get_finished_spans()
+            if service_of(s) == "sigap-intake" and s.kind is SpanKind.SERVER
+        ]
+        assert request.context is not None
+        trace_id = request.context.trace_id
 
-        async def consumer_spans() -> list[ReadableSpan]:
-            return [
-                s
-                for s in exporter.get_finished_spans()
-                if service_of(s) == "sigap-triage" and s.kind is SpanKind.CONSUMER
-            ]
+        def in_trace(spans: list[ReadableSpan]) -> list[ReadableSpan]:
+            return [s for s in spans if s.context is not None and s.context.trace_id == trace_id]
 
-        [consumed] = await eventually(consumer_spans, what="triage consumer span")
+        async def consumed_in_trace() -> dict[str, int]:
+            return {
+                service: len(in_trace(consumer_spans(exporter, service)))
+                for service in ("triage", "notify", "reporting")
+            }
+
+        # Notify and reporting consume complaint.received (from intake) and complaint.triaged
+        # (from triage's consumer): each of them is in the request's trace.
+        await eventually(
+            consumed_in_trace,
+            until=lambda counts: (
+                counts["triage"] >= 1 and counts["notify"] >= 2 and counts["reporting"] >= 2
+            ),
+            what="triage's, notify's and reporting's consumer spans in the request's trace",
+        )
 
     spans = exporter.get_finished_spans()
-    [request] = [s for s in spans if service_of(s) == "sigap-intake" and s.kind is SpanKind.SERVER]
     assert request.attributes is not None
     assert request.attributes.get("http.route") == "/api/v1/complaints"
     published = [
         s for s in spans if service_of(s) == "sigap-intake" and s.kind is SpanKind.PRODUCER
     ]
     assert published, "intake's publish has its own span"
-    assert request.context is not None and consumed.context is not None
-    trace_id = request.context.trace_id
-    assert consumed.context.trace_id == trace_id
     assert all(s.context is not None and s.context.trace_id == trace_id for s in published)
     # Triage's own publishes (complaint.triaged, through the outbox) continue the same trace.
     triage_publishes = [
@@ -100,6 +128,11 @@ async def test_a_complaint_posted_over_http_is_one_trace_from_intake_to_triages_
     ]
     assert triage_publishes
     assert {s.context.trace_id for s in triage_publishes if s.context} == {trace_id}
+    # Every consumer span of the complaint's two events hangs under a producer span of the trace.
+    producers = {s.context.span_id for s in in_trace(list(spans)) if s.kind is SpanKind.PRODUCER}
+    for service in ("triage", "notify", "reporting"):
+        for span in in_trace(consumer_spans(exporter, service)):
+            assert span.parent is not None and span.parent.span_id in producers, span.name
 
 
 async def test_without_an_endpoint_nothing_is_traced_or_installed(
