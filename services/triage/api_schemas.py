@@ -50,6 +50,9 @@ class WaitBody(Command):
 
 class ReplyBody(Command):
     text: str = Field(min_length=1, max_length=TEXT_MAX)
+    # Also show the answer on the public board (papan tanggapan), without identities; the
+    # answers to anonymous and suggestion-box complaints are shown there anyway.
+    publish_on_board: bool = False
 
 
 class CloseBody(Command):

@@ -81,7 +81,13 @@ def wait(body: body_of.WaitBody, actor: domain.Actor) -> Act:
 
 def reply(body: body_of.ReplyBody, actor: domain.Actor) -> Act:
     def act(c: Complaint, now: datetime, clinic: ClinicRules) -> list[domain.Event]:
-        return c.record_reply(text=body.text, actor=actor, now=now, calendar=clinic.calendar)
+        return c.record_reply(
+            text=body.text,
+            actor=actor,
+            now=now,
+            calendar=clinic.calendar,
+            publish_on_board=body.publish_on_board,
+        )
 
     return act
 

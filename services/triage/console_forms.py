@@ -20,7 +20,7 @@ FORM_FIELDS: Final[dict[str, tuple[str, ...]]] = {
     "progress": (),
     "escalate": ("reason",),
     "wait": ("question",),
-    "reply": ("text",),
+    "reply": ("text", "publish_on_board"),
     "close": ("reason", "satisfied"),
     "reopen": ("reason",),
     "reject": ("reason",),
@@ -38,6 +38,7 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "reason": "Alasan",
     "question": "Pertanyaan untuk pelapor",
     "text": "Jawaban",
+    "publish_on_board": "Tampilkan di papan tanggapan",
     "satisfied": "Pelapor puas",
     "version": "Versi",
     "status": "Status",
@@ -64,7 +65,7 @@ def body_from_form(command: str, form: FormData) -> Command:
     values = typed(form, command)
     body: dict[str, Any] = {"version": str(form.get("version") or "")}
     for name, value in values.items():
-        if name == "urgent":
+        if name in ("urgent", "publish_on_board"):
             body[name] = bool(value)
         elif name == "actions":
             body[name] = [line.strip() for line in value.splitlines() if line.strip()]

@@ -130,6 +130,13 @@ _EN: Final[dict[str, str]] = {
         "sent over the complaint's channel or the response board"
     ),
     "Kirim jawaban": "Send answer",
+    "Tampilkan di papan tanggapan": "Show on the response board",
+    "tanpa nama, nomor HP dan email": "without name, mobile number and e-mail",
+    "Jawaban aduan anonim dan kotak saran selalu ditampilkan di papan tanggapan, tanpa "
+    "identitas.": (
+        "Answers to anonymous and suggestion-box complaints are always shown on the response "
+        "board, without identities."
+    ),
     "Minta keterangan pelapor": "Ask the reporter",
     "Pertanyaan untuk pelapor": "Question for the reporter",
     "Kirim pertanyaan": "Send question",

@@ -59,9 +59,12 @@ def _data(change: domain.Event, complaint: Complaint, confidence: float | None) 
         case domain.WaitingReporter():
             return wire.WaitingReporterData(**ref, question=change.question)
         case domain.Responded():
+            # Anonymous and suggestion-box answers can only be read there; others when the
+            # team chooses to publish them.
             on_board = (
                 complaint.identity is IdentityLevel.ANONIM
                 or complaint.channel is Channel.KOTAK_SARAN
+                or change.publish_on_board
             )
             return wire.RespondedData(**ref, reply=change.text, publish_on_board=on_board)
         case domain.Closed():

@@ -285,7 +285,13 @@ class Complaint:
         ]
 
     def record_reply(
-        self, *, text: str, actor: Actor, now: datetime, calendar: WorkingCalendar
+        self,
+        *,
+        text: str,
+        actor: Actor,
+        now: datetime,
+        calendar: WorkingCalendar,
+        publish_on_board: bool = False,
     ) -> list[Event]:
         to, now = self._allowed(Command.RECORD_REPLY), _utc("now", now)
         if self.status is Status.TRIAGED and self.kind is Kind.KELUHAN and not self.urgent:
@@ -294,7 +300,8 @@ class Complaint:
         close_due = calendar.close_due(now)
         self.deadlines = replace(self.deadlines, close_due=close_due)
         self._record(Command.RECORD_REPLY, actor, now, to, self.reply.text)
-        return [Responded(self.id, self.version, now, actor, self.reply.text, close_due)]
+        reply, version = self.reply.text, self.version
+        return [Responded(self.id, version, now, actor, reply, close_due, publish_on_board)]
 
     def close(
         self, *, reason: str | None, satisfied: bool | None, actor: Actor, now: datetime

@@ -64,6 +64,7 @@ class ReporterReplied(Event):
 class Responded(Event):
     text: str
     close_due: datetime
+    publish_on_board: bool = False  # the team chose to show it on the public board too
 
 
 @dataclass(frozen=True)
