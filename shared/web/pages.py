@@ -50,6 +50,7 @@ class Pages:
             "static": lambda path: f"/{self.service}/static/{path}",
             "csrf_field": CSRF_FIELD,
             "csrf_token": csrf_token(request),
+            "lang_switch": language_switch(request),
             **context,
         }
         response = self._templates.TemplateResponse(
@@ -59,3 +60,13 @@ class Pages:
         if request.query_params.get("lang") == lang:
             response.set_cookie(LANG_COOKIE, lang, samesite="lax", max_age=365 * 86400)
         return response
+
+
+def language_switch(request: Request) -> list[tuple[str, str]] | None:
+    """The query the layout's language switch sends again with ``lang``: a GET page's own, so a
+    dashboard keeps its period and an inbox its filters. ``None`` (no switch) on the answer to
+    a POST: reloading its URL would show the empty form instead, and a receipt's PIN is shown
+    only once."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    return [(name, value) for name, value in request.query_params.multi_items() if name != "lang"]

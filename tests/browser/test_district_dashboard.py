@@ -214,6 +214,17 @@ async def test_screenshots_of_the_dashboard_pages(page: Page, district: Page) ->
         await save_screenshot(district, name)
 
 
+async def test_language_switch_keeps_the_dashboard_period(district: Page) -> None:
+    year = int(this_month()[:4]) - 1
+    await district.goto(f"/dasbor/?from={year}-01&to={year}-03")
+    await district.get_by_label("Bahasa").select_option("en")
+    await expect(district.get_by_label("From month")).to_have_value(f"{year}-01")
+    await expect(district.get_by_label("To month")).to_have_value(f"{year}-03")
+    assert f"from={year}-01" in district.url and f"to={year}-03" in district.url
+    await district.get_by_label("Language").select_option("id")
+    await expect(district.get_by_label("Sampai bulan")).to_have_value(f"{year}-03")
+
+
 async def test_the_dashboard_fits_a_phone_with_wide_tables_scrolling_inside(district: Page) -> None:
     await district.set_viewport_size(SMALL_SCREEN)
     for path in (
