@@ -19,13 +19,12 @@ from zoneinfo import ZoneInfo
 
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from services.intake.clinics import ClinicCache
 from services.intake.domain.contacts import contact_key
 from services.intake.domain.sms import normalise_phone
 from services.intake.domain.tracking import generate_pin, generate_tracking_number, hash_pin
 from services.intake.schemas import ComplaintIn, Receipt, ReporterIn
 from services.intake.store import SubmissionStore
-from shared.directory import Clinic, Directory
+from shared.directory import Clinic, ClinicCache, Directory
 from shared.events import (
     TEXT_MAX,
     Actor,

@@ -8,12 +8,14 @@ Stored in triage's ``deadline_settings`` collection, one document per district
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Literal
 
 from services.triage.domain.deadlines import PolicyOverride, WorkingCalendar
-from shared.directory import Directory
+from shared.directory import CLINIC_TTL_SECONDS, ClinicCache, Directory
 from shared.storage import Database
 
 Scope = Literal["district", "clinic"]
@@ -37,23 +39,33 @@ class ClinicRules:
 
 
 class CalendarBook:
-    def __init__(self, db: Database, directory: Directory) -> None:
+    """Each clinic's rules and working calendar. Every complaint event asks for them, and
+    settings change a few times a year, so this process keeps what it read for ``ttl`` seconds
+    (as the clinic register is kept): a change made through this process applies at once, one
+    made through another replica within ``ttl``."""
+
+    def __init__(
+        self,
+        db: Database,
+        directory: Directory,
+        ttl: float = CLINIC_TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._settings = db["deadline_settings"]
-        self._directory = directory
+        self._clinics = ClinicCache(directory, ttl, clock)
+        self._ttl = ttl
+        self._clock = clock
+        self._kept: dict[str, tuple[dict[str, Any] | None, float]] = {}
 
     async def rules(self, clinic_code: str) -> ClinicRules:
-        clinic = await self._directory.clinic(clinic_code)
+        clinic = await self._clinics.clinic(clinic_code)
         units = frozenset(unit.code for unit in clinic.units) if clinic else frozenset()
         return ClinicRules(await self.for_clinic(clinic_code), units)
 
     async def for_clinic(self, clinic_code: str) -> WorkingCalendar:
-        clinic = await self._directory.clinic(clinic_code)
-        district_doc = (
-            await self._settings.find_one({"_id": f"district:{clinic.district}"})
-            if clinic
-            else None
-        )
-        clinic_doc = await self._settings.find_one({"_id": f"clinic:{clinic_code}"})
+        clinic = await self._clinics.clinic(clinic_code)
+        district_doc = await self._setting(f"district:{clinic.district}") if clinic else None
+        clinic_doc = await self._setting(f"clinic:{clinic_code}")
         return WorkingCalendar.for_clinic(
             clinic.timezone if clinic else DEFAULT_TIMEZONE,
             district_days_off=_days_off(district_doc),
@@ -61,6 +73,15 @@ class CalendarBook:
             district_policy=_override(district_doc),
             clinic_policy=_override(clinic_doc),
         )
+
+    async def _setting(self, key: str) -> dict[str, Any] | None:
+        now = self._clock()
+        kept = self._kept.get(key)
+        if kept is not None and kept[1] > now:
+            return kept[0]
+        doc = await self._settings.find_one({"_id": key})
+        self._kept[key] = (doc, now + self._ttl)
+        return doc
 
     async def set(
         self, scope: Scope, code: str, policy: PolicyOverride, days_off: list[date]
@@ -74,6 +95,7 @@ class CalendarBook:
             },
             upsert=True,
         )
+        self._kept.pop(f"{scope}:{code}", None)
 
     async def get(self, scope: Scope, code: str) -> tuple[PolicyOverride, list[date]]:
         doc = await self._settings.find_one({"_id": f"{scope}:{code}"})

@@ -1,9 +1,9 @@
-"""Intake reads a clinic from the register once per ttl, and never remembers an unknown code."""
+"""A service reads a clinic from the register once per ttl, and never remembers an unknown
+code."""
 
 from __future__ import annotations
 
-from services.intake.clinics import ClinicCache
-from shared.directory import Clinic
+from shared.directory import Clinic, ClinicCache
 
 MDRJ1 = Clinic(code="MDRJ1", name="Puskesmas Madukara 1", district="banjarnegara")
 
