@@ -130,6 +130,26 @@ async def test_language_switch_turns_the_portal_into_english(page: Page) -> None
     await expect(page.get_by_role("heading", level=1)).to_have_text("Lacak laporan Anda")
 
 
+async def test_language_switch_never_costs_the_receipt_and_keeps_the_tracking_query(
+    page: Page,
+) -> None:
+    await page.goto("/lapor/MDRJ1")
+    await page.get_by_role("radio", name=re.compile(r"^Pertanyaan")).check()
+    await page.get_by_label("Isi", exact=True).fill("Apakah poli gigi buka hari Sabtu?")
+    await page.get_by_label("Saya ingin anonim").check()
+    await page.get_by_role("button", name="Kirim").click()
+    number = (await page.locator("#tracking-number").inner_text()).strip()
+    # Reloading the receipt's URL would show the empty form: the PIN is shown only once.
+    await expect(page.locator("form.lang")).to_have_count(0)
+    await expect(page.locator("#pin")).to_have_text(re.compile(r"^\d{6}$"))
+
+    await page.locator("#status-link").click()
+    await page.get_by_label("Bahasa").select_option("en")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Track your report")
+    await expect(page).to_have_url(re.compile(r"[?&]lang=en"))
+    await expect(page.get_by_label("Tracking number")).to_have_value(number)
+
+
 async def test_form_post_without_the_csrf_token_is_refused(page: Page) -> None:
     await page.goto("/lapor/MDRJ1")  # the browser holds the cookie; the form's copy is left out
     fields: dict[str, str | float | bool] = {"kind": "keluhan", "text": COMPLAINT_TEXT}
