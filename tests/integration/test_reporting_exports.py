@@ -228,7 +228,7 @@ async def test_the_ikm_exports_hold_the_json_reports_numbers_per_clinic_and_dist
         reporting, "ikm", {**period, "clinic": "MDRJ1", "population": "100"}, head
     )
     assert_exported(ikm_rows(clinic), xlsx, text)
-    overview = dict(xlsx["IKM"][1:])
+    overview: dict[str, Any] = {name: value for name, value in xlsx["IKM"][1:]}
     assert (overview["IKM"], overview["Mutu pelayanan"], overview["Sampel minimal"]) == (
         "84.44",
         "B",
@@ -241,4 +241,4 @@ async def test_the_ikm_exports_hold_the_json_reports_numbers_per_clinic_and_dist
         reporting, "ikm", {**period, "district": "banjarnegara"}, district
     )
     assert_exported(ikm_rows(whole), xlsx, text)
-    assert dict(xlsx["IKM"][1:])["IKM"] == "87.04"  # all six respondents' answers
+    assert ("IKM", "87.04") in xlsx["IKM"]  # all six respondents' answers

@@ -15,7 +15,7 @@ def _summary(by_clinic: dict[str, int], clinic: str | None = None) -> dict[str, 
 
 
 def test_counts_per_clinic_add_up_its_months_and_list_a_clinic_without_complaints() -> None:
-    monthly = [
+    monthly: list[dict[str, Any]] = [
         {"clinic": "MDRJ1", "month": "2026-09", "received": 4},
         {"clinic": "MDRJ1", "month": "2026-10", "received": 3},
         {"clinic": "MDRJ2", "month": "2026-10", "received": 1},
