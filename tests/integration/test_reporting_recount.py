@@ -1,5 +1,7 @@
 """The reporting service's aggregates against the real broker and database: events in
-(redelivered, out of order), aggregates out, equal to a recount and to a rebuild."""
+(redelivered, out of order), aggregates out, equal to a recount and to a rebuild. The recount
+folds with reporting's own functions, so it proves order does not matter; that the numbers are
+right is test_reporting_recount_by_hand's count from the raw events."""
 
 from __future__ import annotations
 
