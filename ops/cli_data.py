@@ -103,7 +103,7 @@ def rotate_command(
         Path, typer.Option(help="Direktori rahasia yang dibaca layanan (SIGAP_SECRETS_DIR)")
     ] = Path(SECRETS_DIR),
 ) -> None:
-    """Ganti rahasia kanal (token WhatsApp, app secret WhatsApp, token SMS) sebuah puskesmas."""
+    """Ganti rahasia kanal (token WhatsApp, app secret WhatsApp, token SMS, sandi SMTP)."""
     if kind not in SETTINGS:
         raise cli_support.fail(f"kind: {kind!r} tidak dikenal (pilih: {', '.join(SETTINGS)})")
     if value_file is not None:

@@ -11,6 +11,9 @@ the value) in the audit log; the services take it when they restart.
 * ``whatsapp-app-secret`` and ``sms-token`` — the Meta app secret that signs webhooks and the
   SMS gateway's auth token are one per deployment today: rotating them changes them for every
   clinic.
+* ``smtp-password`` — the password notify's e-mail channel logs in to the mail server with
+  (``smtp_password``), one per deployment like the server itself (``smtp_host``,
+  ``smtp_username`` are plain settings).
 """
 
 from __future__ import annotations
@@ -29,15 +32,21 @@ from shared.directory import Directory
 from shared.settings import Settings
 from shared.storage import create_client, database
 
-SecretKind = Literal["whatsapp-token", "whatsapp-app-secret", "sms-token"]
+SecretKind = Literal["whatsapp-token", "whatsapp-app-secret", "sms-token", "smtp-password"]
 # kind → (setting, one per clinic?)
 SETTINGS: dict[str, tuple[str, bool]] = {
     "whatsapp-token": ("whatsapp_access_tokens", True),
     "whatsapp-app-secret": ("whatsapp_app_secret", False),
     "sms-token": ("twilio_auth_token", False),
+    "smtp-password": ("smtp_password", False),
 }
 ROTATED = "secret.rotated"
 _SECRET_SHAPE = re.compile(r"^[\x21-\x7e]{16,4096}$")  # printable, no spaces
+# A mail server's password is chosen by its provider or its administrator, not issued as a long
+# token: shorter ones and inner spaces are accepted.
+_PASSWORD_SHAPE = re.compile(r"^[\x21-\x7e][\x20-\x7e]{6,4094}[\x21-\x7e]$")
+_SHAPES = {"smtp-password": (_PASSWORD_SHAPE, "8 karakter atau lebih")}
+_TOKEN_RULE = (_SECRET_SHAPE, "16 karakter atau lebih, tanpa spasi")
 
 
 @dataclass(frozen=True)
@@ -59,8 +68,9 @@ def _validated(kind: str, value: str) -> str:
     if kind not in SETTINGS:
         raise ValueError(f"kind: {kind!r} tidak dikenal (pilih: {', '.join(SETTINGS)})")
     value = value.strip()
-    if not _SECRET_SHAPE.fullmatch(value):
-        raise ValueError("value: rahasia harus 16 karakter atau lebih, tanpa spasi")
+    shape, rule = _SHAPES.get(kind, _TOKEN_RULE)
+    if not shape.fullmatch(value):
+        raise ValueError(f"value: rahasia harus {rule}")
     return value
 
 

@@ -6,19 +6,25 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from pymongo import AsyncMongoClient
 from typer.testing import CliRunner, Result
 
 from ops import cli, cli_support
 from ops.backup import Manifest, completed_backups
+from services.notify.channels import DeliveryError, OutgoingMessage
+from services.notify.channels.email import SmtpEmailAdapter
 from shared.audit import AuditLog
 from shared.directory import Directory
 from shared.sessions import RevocationStore
 from shared.settings import Settings
 from shared.storage import Database, database
 from shared.users import Passwords, UserStore
+from tests.support.infra import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -197,3 +203,73 @@ async def test_backup_and_restore_show_their_progress_over_collections_and_docum
     assert "Dokumen dipulihkan" in restored.output
     assert f"{documents}/{documents}" in restored.output
     assert f"{drill}_directory.users: 9" in restored.output
+
+
+class MailServer:
+    """An SMTP server on loopback that lets in only ``password``'s holder (AUTH without TLS,
+    as a test may) and keeps the messages it accepted."""
+
+    def __init__(self, username: str, password: str) -> None:
+        self.login = (username.encode(), password.encode())
+        self.accepted: list[str] = []
+
+    def authenticate(self, *args: object) -> AuthResult:
+        auth_data = args[-1]
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            self.login
+        )
+        return AuthResult(success=ok, handled=False)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.accepted.append(envelope.mail_from)
+        return "250 OK"
+
+
+async def test_the_smtp_password_is_rotated_for_the_deployment_and_notify_logs_in_with_it(
+    directory_db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    await make_clinic()
+    monkeypatch.setattr(cli_support, "get_settings", lambda: settings)
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "sigap_smtp_password").write_text("old mail password")
+    new_password = "new mail pass 2026"  # chosen by the mail provider: short, with spaces
+    mail = MailServer("sigap@dinkes.example.id", new_password)
+    port = free_port()
+    controller = Controller(
+        mail, hostname="127.0.0.1", port=port, authenticator=mail.authenticate,
+        auth_require_tls=False,
+    )  # fmt: skip
+    controller.start()
+    try:
+        rotated = await sigap(
+            "rotate-secret", "MDRJ1", "--kind", "smtp-password", "--secrets-dir", str(secrets),
+            answers=f"{new_password}\n{new_password}\n",
+        )  # fmt: skip
+        assert rotated.exit_code == 0, rotated.output
+        assert "semua puskesmas" in rotated.output
+        assert (secrets / "sigap_smtp_password").stat().st_mode & 0o077 == 0
+        # Notify as it starts after the rotation: the file is its setting, the server lets it in.
+        notify = Settings(
+            _secrets_dir=secrets, smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none",
+            smtp_username="sigap@dinkes.example.id",
+        )  # fmt: skip
+        message = OutgoingMessage(
+            channel="email", to="warga@example.id", title="Tanda terima", body="Aduan diterima.",
+            clinic="MDRJ1",
+        )  # fmt: skip
+        assert await SmtpEmailAdapter(notify).send(message)
+        assert len(mail.accepted) == 1
+        before = Settings(**{**notify.model_dump(), "smtp_password": "old mail password"})
+        with pytest.raises(DeliveryError, match="535"):  # the server does check the password
+            await SmtpEmailAdapter(before).send(message)
+    finally:
+        controller.stop()
+    entries = await AuditLog(directory_db).entries(clinic="MDRJ1", action="secret.rotated")
+    assert [entry.detail for entry in entries] == [{"kind": "smtp-password", "scope": "deployment"}]
+    assert new_password not in str([entry.model_dump(mode="json") for entry in entries])
+    too_short = await sigap(
+        "rotate-secret", "MDRJ1", "--kind", "smtp-password", "--secrets-dir", str(secrets),
+        answers="short\nshort\n",
+    )  # fmt: skip
+    assert too_short.exit_code == 1 and "value:" in too_short.output
