@@ -182,11 +182,68 @@ def test_grafana_provisioning_points_at_the_dashboard_and_the_prometheus_of_the_
 
 
 def test_the_backup_service_runs_sigap_backup_on_a_schedule_into_a_volume() -> None:
-    backup = compose(PRODUCTION / "docker-compose.yml")["services"]["backup"]
+    spec = compose(PRODUCTION / "docker-compose.yml")
+    backup = spec["services"]["backup"]
     command = backup["command"]
     assert command[:2] == ["sigap", "backup"] and "--every-hours" in command
+    assert int(command[command.index("--keep") + 1]) >= 1  # old backups are pruned
     out = command[command.index("--out") + 1]
-    assert any(v.endswith(":" + out) for v in backup["volumes"])
+    [volume] = [v for v in backup["volumes"] if v.endswith(":" + out)]
+    assert volume.partition(":")[0] in spec["volumes"]  # a named volume, not the container
+
+
+def documented_commands(section: str) -> list[str]:
+    """The shell commands of the code blocks under ``section`` of docs/operations.md, each
+    continued line joined."""
+    text = (ROOT / "docs/operations.md").read_text()
+    body = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", body, re.S)
+    joined = "\n".join(blocks).replace("\\\n", " ")
+    return [line.split("#", 1)[0].strip() for line in joined.splitlines() if line.strip()]
+
+
+def test_the_documented_restores_use_the_services_paths_and_secrets_of_the_profile() -> None:
+    spec = compose(PRODUCTION / "docker-compose.yml")
+    services = spec["services"]
+    commands = documented_commands("Backup and restore")
+    named: set[str] = set()
+    for command in commands:
+        words = command.split()
+        if words[:2] != ["docker", "compose"]:
+            continue
+        verb, rest = words[2], [w for w in words[3:] if not w.startswith("-")]
+        if verb in {"stop", "start"}:
+            named.update(rest)
+        elif verb in {"run", "exec"}:
+            named.add(rest[0])
+        elif verb == "cp":
+            named.add(rest[1].partition(":")[0])
+    assert {"backup", "mongo-1", "reporting"} <= named
+    assert named <= set(services), named - set(services)
+    # Everything that writes is stopped before a restore, and started again after it.
+    writers = {"intake", "triage", "notify", "reporting", "backup"}
+    for verb in ("stop", "start"):
+        lines = [c for c in commands if c.startswith(f"docker compose {verb} ")]
+        assert lines and all(set(c.split()[3:]) == writers for c in lines), lines
+    # `sigap restore` reads where the backup service writes.
+    out = services["backup"]["command"][services["backup"]["command"].index("--out") + 1]
+    restores = [c for c in commands if " sigap restore " in c]
+    assert restores and all(c.split(" sigap restore ")[1].startswith(out + "/") for c in restores)
+    # MongoDB's tools: run in the mongo image, address the whole replica set, and read the
+    # password from a secret file the generator creates, never from the command line.
+    assert services["mongo-1"]["image"].startswith("mongo:")
+    generated = set(
+        re.findall(r"^create (\w+)", (PRODUCTION / "secrets/generate.sh").read_text(), re.M)
+    )
+    members = sorted(n for n in services if n.startswith("mongo-"))
+    tools = [c for c in commands if re.search(r"\bmongo(dump|restore)\b", c)]
+    assert {"mongodump", "mongorestore"} <= {w for c in tools for w in c.split()}
+    for command in tools:
+        assert "--password" not in command
+        [secret] = re.findall(r"< secrets/(\w+)", command)
+        assert secret in generated
+        [hosts] = re.findall(r"--host rs0/(\S+)", command)
+        assert sorted(h.partition(":")[0] for h in hosts.split(",")) == members
 
 
 def test_the_edge_shovels_cover_every_service_that_consumes_what_intake_publishes() -> None:
