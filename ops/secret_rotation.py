@@ -3,8 +3,8 @@
 Channel secrets are settings (shared/settings.py), read at start from the environment or from
 one file per setting in the secrets directory (``SIGAP_SECRETS_DIR``, Docker secrets). The
 register (shared/directory.py) holds only the channel numbers, never a secret. Rotation writes
-the new value to its file atomically, readable by its owner only, and records the rotation (not
-the value) in the audit log; the services take it when they restart.
+the new value to its file atomically, readable by whoever could read the old one, and records
+the rotation (not the value) in the audit log; the services take it when they restart.
 
 * ``whatsapp-token`` — the clinic's own WhatsApp Cloud API access token, one entry of
   ``whatsapp_access_tokens`` (a JSON object by clinic code; other clinics' entries stay).
@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,13 +75,26 @@ def _validated(kind: str, value: str) -> str:
     return value
 
 
+def secret_file_mode(path: Path) -> int:
+    """The replaced file's own mode: whoever read the secret before reads the new one (the
+    production profile's containers run as other users than the host's owner, and Compose
+    mounts the files with their host permissions). A new file is readable by all only inside a
+    folder closed to everyone but its owner (what deploy/production/secrets/generate.sh makes),
+    else by its owner only."""
+    if path.exists():
+        return stat.S_IMODE(path.stat().st_mode)
+    folder_closed = stat.S_IMODE(path.parent.stat().st_mode) & 0o077 == 0
+    return 0o644 if folder_closed else 0o600
+
+
 def _write_atomically(path: Path, content: str) -> None:
     """Readers see the old file or the new one, never half of one."""
+    mode = secret_file_mode(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(content)
-        os.chmod(temporary, 0o600)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

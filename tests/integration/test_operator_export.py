@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
+import stat
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
@@ -164,6 +165,7 @@ async def test_a_clinic_whatsapp_token_is_rotated_in_the_secrets_directory(
     secrets = tmp_path / "secrets"
     secrets.mkdir()
     (secrets / "sigap_whatsapp_access_tokens").write_text('{"RANAI": "ranai-token-0000000001"}')
+    (secrets / "sigap_whatsapp_access_tokens").chmod(0o640)
     new_token = tmp_path / "token.txt"
     new_token.write_text("EAAG-new-token-for-mandiraja-000001\n")
     args = ("rotate-secret", "MDRJ1", "--kind", "whatsapp-token", "--secrets-dir", str(secrets))
@@ -174,7 +176,8 @@ async def test_a_clinic_whatsapp_token_is_rotated_in_the_secrets_directory(
         "RANAI": SecretStr("ranai-token-0000000001"),
         "MDRJ1": SecretStr("EAAG-new-token-for-mandiraja-000001"),
     }
-    assert (secrets / "sigap_whatsapp_access_tokens").stat().st_mode & 0o077 == 0
+    # The new file keeps the old one's permissions: whoever read the token still reads it.
+    assert stat.S_IMODE((secrets / "sigap_whatsapp_access_tokens").stat().st_mode) == 0o640
     again = await sigap(settings, monkeypatch, *args, "--value-file", str(new_token))
     assert again.exit_code == 1 and "value:" in again.output  # a rotation needs a new value
     audit = AuditLog(database(mongo, settings, "directory"))
