@@ -35,7 +35,9 @@ def create_app(settings: Settings | None = None) -> FastStreamAPI:
         runtime.directory, store, runtime.publisher, settings.public_base_url, pepper
     )
     surveys = SurveyService(intake)
-    tracking = TrackingService(store, runtime.applier, pepper, settings.tracking_failures_allowed)
+    tracking = TrackingService(
+        store, runtime.applier, pepper, settings.tracking_failures_allowed, runtime.publisher
+    )
     handlers.register(runtime.consumer, tracking)
     privacy.register(runtime.consumer, privacy.PersonalDataEraser(runtime.db, runtime.applier))
     limits = RateLimits(settings)

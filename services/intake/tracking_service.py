@@ -9,6 +9,7 @@ number as typed (whether it exists or not, so the throttle reveals nothing) and 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -27,19 +28,25 @@ from services.intake.schemas import ComplaintView
 from services.intake.store import SubmissionStore
 from shared.events import (
     CLOSING_TEMPLATE,
+    Actor,
     ClosedData,
     ComplaintReceived,
     Event,
     NotificationSent,
     ReasonData,
+    ReporterOptedOutDataV2,
+    ReporterOptedOutV2,
     RespondedData,
     WaitingReporterData,
     utc_now,
 )
 from shared.events.complaints import ComplaintRejected, ComplaintTriagedData
 from shared.idempotency import IdempotentApplier
+from shared.messaging import Publisher
+from shared.storage import Document
 
 FAILURE_WINDOW = timedelta(minutes=15)
+_OPT_OUT_IDS = uuid.UUID("2b7e0c55-6d1f-4c1a-9f0e-8a3d4b5c6e7f")  # namespace of opt-out ids
 
 
 class TooManyAttemptsError(Exception):
@@ -53,14 +60,45 @@ class TrackingService:
         applier: IdempotentApplier,
         pin_pepper: bytes,
         failures_allowed: int,
+        publisher: Publisher | None = None,
     ) -> None:
         self._store = store
         self._applier = applier
         self._pepper = pin_pepper
         self._failures_allowed = failures_allowed
+        self._publisher = publisher
 
     async def view(self, raw_number: str, pin: str) -> ComplaintView | None:
         """The complaint behind number and PIN, or None for a wrong pair (never which one)."""
+        doc = await self._verified(raw_number, pin)
+        return None if doc is None else _view(doc)
+
+    async def opt_out(self, raw_number: str, pin: str, correlation_id: str) -> ComplaintView | None:
+        """The complainant behind number and PIN asks for no more messages, whatever channel
+        they are answered over: ``reporter.opted_out`` names the complaint, and notify stops
+        every message to the address it answers it at. None for a wrong pair. Asking twice
+        publishes the same event (one id per complaint), which consumers apply once."""
+        doc = await self._verified(raw_number, pin)
+        if doc is None:
+            return None
+        if self._publisher is None:
+            raise RuntimeError("this tracking service has no publisher")
+        data = ReporterOptedOutDataV2(
+            channel="web", complaint_id=doc["complaint_id"], clinic=doc["clinic"]
+        )
+        await self._publisher.publish(
+            ReporterOptedOutV2.create(
+                data,
+                district=doc["district"],
+                clinic=doc["clinic"],
+                actor=Actor(kind="public"),
+                correlation_id=correlation_id,
+                event_id=uuid.uuid5(_OPT_OUT_IDS, str(doc["complaint_id"])),
+            )
+        )
+        return _view(doc)
+
+    async def _verified(self, raw_number: str, pin: str) -> Document | None:
         now = utc_now()
         try:
             number = normalise_tracking_number(raw_number)
@@ -76,19 +114,7 @@ class TrackingService:
         if doc is None or not matches:
             await self._store.add_pin_failure(throttle_key, now, FAILURE_WINDOW)
             return None
-        return ComplaintView(
-            tracking_number=doc["_id"],
-            kind=doc["kind"],
-            status=doc["status"],
-            status_label=status_label(doc["status"]),
-            unit=doc.get("unit"),
-            received_at=doc["received_at"],
-            updated_at=doc.get("updated_at") or doc["received_at"],
-            note=doc.get("note"),
-            reply=doc.get("reply"),
-            replied_at=doc.get("replied_at"),
-            closed_at=doc.get("closed_at"),
-        )
+        return doc
 
     async def record(self, event: Event) -> None:
         """Move the tracking view along with one of triage's events (once per event)."""
@@ -148,6 +174,22 @@ class TrackingService:
             return []
 
         await self._applier.apply(event, effect)
+
+
+def _view(doc: Document) -> ComplaintView:
+    return ComplaintView(
+        tracking_number=doc["_id"],
+        kind=doc["kind"],
+        status=doc["status"],
+        status_label=status_label(doc["status"]),
+        unit=doc.get("unit"),
+        received_at=doc["received_at"],
+        updated_at=doc.get("updated_at") or doc["received_at"],
+        note=doc.get("note"),
+        reply=doc.get("reply"),
+        replied_at=doc.get("replied_at"),
+        closed_at=doc.get("closed_at"),
+    )
 
 
 def _details(event: Event) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from services.intake.web_forms import (
 from services.intake.web_views import (
     BUSY,
     NOT_MATCHING,
+    OPTED_OUT,
     TOO_MANY,
     PortalViews,
 )
@@ -164,7 +165,33 @@ def router(
             limits.count_wrong_guess(request)
             return views.tracking_form(request, number, None, NOT_MATCHING, 404)
         clinic = await find_clinic(view.tracking_number.split("-")[0])
-        return views.tracking_status(request, view, clinic)
+        return views.tracking_status(request, view, clinic, pin)
+
+    @web.post("/lacak/berhenti", response_class=HTMLResponse)
+    async def stop_messages(request: Request) -> HTMLResponse:
+        """Works for every complainant, whatever channel they are answered over (an e-mail
+        cannot be answered with BERHENTI): asked again with tracking number and PIN."""
+        form = await request.form()
+        forged = not csrf_valid(request, submitted_token(form))
+        number = str(form.get("tracking_number") or "").strip()[:60]
+        pin = str(form.get("pin") or "").strip()[:12]
+        if forged:
+            return views.tracking_form(request, number, None, FORM_EXPIRED, 403)
+        if not await within(read_limit, request) or not limits.may_guess(request):
+            return views.tracking_form(request, number, None, TOO_MANY, 429)
+        try:
+            view = await tracking.opt_out(number, pin, correlation_id(request))
+        except TooManyAttemptsError:
+            return views.tracking_form(request, number, None, TOO_MANY, 429)
+        except PublishError:
+            log.exception("intake.not_confirmed")
+            return views.tracking_form(request, number, None, BUSY, 503)
+        if view is None:
+            limits.count_wrong_guess(request)
+            return views.tracking_form(request, number, None, NOT_MATCHING, 404)
+        log.info("reporter.opted_out", channel="web")
+        clinic = await find_clinic(view.tracking_number.split("-")[0])
+        return views.tracking_status(request, view, clinic, notice=OPTED_OUT)
 
     @web.get("/survei/{code}", response_class=HTMLResponse)
     async def survey_form(request: Request, code: str) -> HTMLResponse:

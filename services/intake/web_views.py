@@ -30,6 +30,7 @@ from shared.web.pages import Pages
 BUSY = "Layanan sedang sibuk, belum diterima. Silakan coba lagi."
 TOO_MANY = "Terlalu banyak permintaan. Silakan coba lagi nanti."
 NOT_MATCHING = "Nomor pelacakan atau PIN tidak cocok"
+OPTED_OUT = "Permintaan diterima. SIGAP tidak akan mengirim pesan lagi ke nomor HP atau email Anda."
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 SURVEY_CHOICES: dict[str, Any] = {
     "elements": SURVEY_ELEMENTS,
@@ -155,7 +156,12 @@ class PortalViews:
         )
 
     def tracking_status(
-        self, request: Request, view: ComplaintView, clinic: Clinic | None
+        self,
+        request: Request,
+        view: ComplaintView,
+        clinic: Clinic | None,
+        pin: str = "",
+        notice: str | None = None,
     ) -> HTMLResponse:
         timezone = clinic.timezone if clinic else "Asia/Jakarta"
         times = {
@@ -172,6 +178,9 @@ class PortalViews:
             unit=units.get(view.unit or "", view.unit),
             status=status_label(view.status),
             times=times,
+            # Sent back only inside the opt-out form, which asks again with number and PIN.
+            pin=pin,
+            notice=notice,
         )
         return no_store(page)
 

@@ -17,6 +17,7 @@ from shared.events import (
     ComplaintWaitingReporter,
     NotificationDeliveryUpdated,
     ReporterOptedOut,
+    ReporterOptedOutV2,
 )
 from shared.messaging import EventConsumer
 
@@ -70,6 +71,6 @@ def register(consumer: EventConsumer, service: NotifyService) -> None:
     async def on_delivery_updated(event: NotificationDeliveryUpdated) -> None:
         await service.delivery_updated(event)
 
-    @consumer.handles(ReporterOptedOut)
-    async def on_reporter_opted_out(event: ReporterOptedOut) -> None:
+    @consumer.handles(ReporterOptedOut)  # both versions: one handler per event type
+    async def on_reporter_opted_out(event: ReporterOptedOut | ReporterOptedOutV2) -> None:
         await service.reporter_opted_out(event)

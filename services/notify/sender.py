@@ -110,7 +110,7 @@ class Sender:
     async def _message(self, doc: Document) -> OutgoingMessage:
         clinic = await self._directory.clinic(doc["clinic"])
         try:
-            template = self._templates.get(doc["template"], doc["clinic"])
+            template = self._templates.get(doc["template"], doc["clinic"], doc["channel"])
         except TemplateNotFoundError as exc:
             raise DeliveryError(f"template {doc['template']} tidak ada", temporary=False) from exc
         values = {

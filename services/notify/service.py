@@ -35,6 +35,7 @@ from shared.events import (
     Event,
     NotificationDeliveryUpdated,
     ReporterOptedOut,
+    ReporterOptedOutV2,
 )
 from shared.idempotency import IdempotentApplier
 from shared.storage import Document
@@ -213,13 +214,22 @@ class NotifyService:
 
         await self._applier.apply(event, effect)
 
-    async def reporter_opted_out(self, event: ReporterOptedOut) -> None:
+    async def reporter_opted_out(self, event: ReporterOptedOut | ReporterOptedOutV2) -> None:
+        """Nothing more is sent to the address: the number that replied STOP, or the address
+        the named complaint is answered at (whatever its channel)."""
         data = event.data
+        address: str | None = data.address
+        channel: str = data.channel
+        if address is None and isinstance(event, ReporterOptedOutV2):
+            assert event.data.complaint_id is not None  # the model requires one without address
+            complaint = await self._known(event.data.complaint_id)
+            address, channel = complaint.get("address"), str(complaint.get("reply_channel"))
 
         async def effect(session: AsyncClientSession) -> Sequence[Event]:
-            await self._store.record_opt_out(
-                session, data.address, data.channel, data.clinic, event.occurred_at
-            )
+            if address:  # an anonymous complaint has no address: nothing is sent to stop
+                await self._store.record_opt_out(
+                    session, address, channel, data.clinic, event.occurred_at
+                )
             return ()
 
         await self._applier.apply(event, effect)

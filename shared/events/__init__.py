@@ -61,6 +61,8 @@ from shared.events.notifications import (
     RecipientKind,
     ReporterOptedOut,
     ReporterOptedOutData,
+    ReporterOptedOutDataV2,
+    ReporterOptedOutV2,
 )
 from shared.events.privacy import ComplaintPersonalDataPurged, PersonalDataPurgedData
 from shared.events.registry import (
@@ -146,6 +148,8 @@ __all__ = [
     "Reporter",
     "ReporterOptedOut",
     "ReporterOptedOutData",
+    "ReporterOptedOutDataV2",
+    "ReporterOptedOutV2",
     "ReporterRepliedData",
     "RespondedData",
     "Respondent",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from shared.events.envelope import Contract, Event
 
@@ -74,3 +74,32 @@ class ReporterOptedOut(Event):
     type: Literal["reporter.opted_out"] = "reporter.opted_out"
     schema_version: Literal[1] = 1
     data: ReporterOptedOutData
+
+
+class ReporterOptedOutDataV2(Contract):
+    """A complainant asked for no more messages, whatever channel they are answered over:
+    replied STOP/BERHENTI from their number (``address``), or pressed "Berhenti menerima
+    pesan" on the tracking page after tracking number and PIN (``complaint_id``: notify knows
+    the address it answers that complaint at, an e-mail address included)."""
+
+    channel: Literal["whatsapp", "sms", "web"]
+    address: str | None = Field(default=None, pattern=r"^\+[1-9][0-9]{7,14}$")
+    complaint_id: uuid.UUID | None = None
+    clinic: str = Field(min_length=1, max_length=40)
+
+    @model_validator(mode="after")
+    def _names_who(self) -> Self:
+        if self.channel == "web" and self.complaint_id is None:
+            raise ValueError("complaint_id is required when the opt-out came from the web")
+        if self.channel != "web" and self.address is None:
+            raise ValueError("address is required when the opt-out came over WhatsApp or SMS")
+        return self
+
+
+class ReporterOptedOutV2(Event):
+    """Version 2: the opt-out may name a complaint instead of a phone number (so that a
+    complainant answered by e-mail can stop too). Consumers accept both versions."""
+
+    type: Literal["reporter.opted_out"] = "reporter.opted_out"
+    schema_version: Literal[2] = 2
+    data: ReporterOptedOutDataV2

@@ -29,6 +29,7 @@ from shared.events.notifications import (
     NotificationFailed,
     NotificationSent,
     ReporterOptedOut,
+    ReporterOptedOutV2,
 )
 from shared.events.privacy import ComplaintPersonalDataPurged
 from shared.events.surveys import SurveySubmitted
@@ -74,6 +75,7 @@ EVENT_MODELS: dict[tuple[str, int], type[Event]] = _build(
         NotificationFailed,
         NotificationDeliveryUpdated,
         ReporterOptedOut,
+        ReporterOptedOutV2,
     )
 )
 EVENT_TYPES: frozenset[str] = frozenset(event_type for event_type, _ in EVENT_MODELS)

@@ -88,6 +88,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Jawaban": "Reply",
         "Selesai": "Closed",
         "Lacak laporan lain": "Track another report",
+        "Berhenti menerima pesan": "Stop receiving messages",
+        "Tidak ingin menerima pesan lagi dari Puskesmas lewat WhatsApp, SMS atau email? "
+        "Laporan Anda tetap ditangani dan statusnya tetap dapat dilihat di halaman ini.": (
+            "No more messages from the health centre by WhatsApp, SMS or e-mail? Your report "
+            "is still handled and its status can still be seen on this page."
+        ),
+        "Permintaan diterima. SIGAP tidak akan mengirim pesan lagi ke nomor HP atau email Anda.": (
+            "Request received. SIGAP will send no more messages to your mobile number or "
+            "e-mail address."
+        ),
         "Diverifikasi": "Verified",
         "Rencana tindak lanjut dibuat": "Follow-up planned",
         "Sedang ditindaklanjuti": "Being followed up",

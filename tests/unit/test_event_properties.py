@@ -11,7 +11,7 @@ from typing import Any
 
 import aiormq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from shared.events import EVENT_MODELS, Event, UndecodableEventError, decode, encode
@@ -77,6 +77,7 @@ class DeliveredMessage:
 def test_unknown_schema_version_goes_to_the_dead_letter_queue_at_once(
     model: type[Event], data: st.DataObject, version: int
 ) -> None:
+    assume((model.model_fields["type"].default, version) not in EVENT_MODELS)  # e.g. a v2
     body = json.loads(encode(data.draw(model_strategy(model))))
     body["schema_version"] = version
     consumer = EventConsumer("reporting", Settings(environment="test"))

@@ -61,6 +61,38 @@ def test_receipt_carries_tracking_number_and_pin_and_how_to_stop() -> None:
     assert "$" not in message.title + message.body
 
 
+@pytest.mark.parametrize(("name", "channel"), TemplateLibrary.shipped_variants())
+def test_every_channels_own_template_varies_a_shipped_one_with_only_known_values(
+    name: str, channel: str
+) -> None:
+    assert name in TemplateLibrary.shipped()
+    template = TemplateLibrary().get(name, channel=channel)
+    assert template != TemplateLibrary().get(name)
+    assert template.title and template.body
+    assert placeholders(template) <= KNOWN
+
+
+def test_e_mail_never_asks_for_a_reply_nothing_reads_and_says_how_to_stop() -> None:
+    for name in ("tanda_terima", "pertanyaan_tim", "penutupan"):
+        body = TemplateLibrary().get(name, channel="email").body
+        assert "Balas" not in body and "balas pesan" not in body
+        assert "balasan ke alamat ini tidak dibaca" in body
+    receipt = TemplateLibrary().get("tanda_terima", channel="email").body
+    assert "BERHENTI" not in receipt
+    assert "$alamat_web/lacak" in receipt and "Berhenti menerima pesan" in receipt
+    assert "BERHENTI" in TemplateLibrary().get("tanda_terima", channel="sms").body
+
+
+def test_a_clinics_common_template_wins_over_the_shipped_channel_one(tmp_path: Path) -> None:
+    (tmp_path / "RANAI").mkdir()
+    (tmp_path / "RANAI" / "tanda_terima.txt").write_text("Ranai\n\nPIN $pin")
+    (tmp_path / "tanda_terima.email.txt").write_text("Kabupaten email\n\nPIN $pin")
+    library = TemplateLibrary(tmp_path)
+    assert library.get("tanda_terima", "RANAI", "email").title == "Ranai"
+    assert library.get("tanda_terima", "MDRJ1", "email").title == "Kabupaten email"
+    assert library.get("tanda_terima", "MDRJ1", "sms") == TemplateLibrary().get("tanda_terima")
+
+
 def test_closing_message_asks_whether_the_answer_helped() -> None:
     body = TemplateLibrary().get("penutupan").body
     assert "Apakah jawaban kami membantu?" in body
