@@ -9,6 +9,7 @@ for the caller (404), as with every object of another clinic.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +31,7 @@ from shared.users import (
     Passwords,
     StaffUser,
     UserStore,
+    alert_problem,
     new_user_document,
     password_problem,
     placement_problem,
@@ -51,6 +53,18 @@ class UserUpdate(BaseModel):
     role: Role | None = None
     unit: str | None = Field(default=None, max_length=40)
     active: bool | None = None
+
+
+def _check_alerts(user: StaffUser, updates: Mapping[str, Any]) -> None:
+    """Chosen alert channels must keep the contact detail they go to."""
+    channels = updates.get("notify_channels", user.notify_channels)
+    if channels is None:  # not chosen: alerts follow whatever contact details there are
+        return
+    email = updates.get("email", user.email)
+    phone = updates.get("phone", user.phone)
+    problem = alert_problem(channels, email, phone)
+    if problem:
+        raise problem
 
 
 def _not_found(field: str = "user_id") -> AccountNotFoundError:
@@ -155,6 +169,8 @@ class Accounts:
             updates["active"] = change.active
         if not updates:
             return user
+        if {"notify_channels", "email", "phone"} & set(updates):
+            _check_alerts(user, updates)
         updated = await self._users.update(user.id, updates)
         assert updated is not None
         await self._record_update(actor, user, updated, sorted(updates))

@@ -357,3 +357,20 @@ async def test_an_admin_manages_the_users_of_their_district_only(
     assert created.status_code == 201 and created.json()["clinic"] is None
     entries = await audit(triage, admin, "user.created")
     assert created.json()["id"] in {entry["target"] for entry in entries}
+
+
+async def test_alert_channels_without_their_contact_detail_are_refused_naming_the_field(
+    triage: httpx.AsyncClient,
+) -> None:
+    head = await token_of(triage, "mdrj1.kepala")
+    listed = (await triage.get("/api/v1/staff/users", headers=bearer(head))).json()["users"]
+    officer = "/api/v1/staff/users/" + next(
+        user["id"] for user in listed if user["username"] == "mdrj1.petugas"
+    )
+    no_phone = {"notify_channels": ["whatsapp"], "phone": None}
+    refused = await triage.patch(officer, json=no_phone, headers=bearer(head))
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "notify_channels"
+    with_phone = {"notify_channels": ["whatsapp"], "phone": "+6281234500001"}
+    assert (await triage.patch(officer, json=with_phone, headers=bearer(head))).status_code == 200
+    cleared = await triage.patch(officer, json={"phone": None}, headers=bearer(head))
+    assert cleared.status_code == 422  # WhatsApp alerts would have nowhere to go
