@@ -21,6 +21,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Masuk": "Sign in",
         "Keluar": "Sign out",
         "Kata sandi": "Password",
+        "Pemberitahuan": "Alerts",
         "Kirim": "Send",
         "Bahasa": "Language",
         "Wajib diisi": "Required",
