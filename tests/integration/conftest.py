@@ -12,9 +12,16 @@ import pytest
 
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
+from tests.integration.triage_harness import Harness, running_triage
 from tests.support.consumer import Handler, consuming
 from tests.support.notify_harness import Mongo, Notify, running_notify
 from tests.support.reporting_harness import Reporting, running_reporting
+
+
+@pytest.fixture
+async def triage(settings: Settings, amqp: object, mongo: object) -> AsyncIterator[Harness]:
+    async with running_triage(settings) as harness:
+        yield harness
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
 from shared.users import UserStore
-from tests.integration.triage_console_client import ConsoleClient
+from tests.integration.triage_console_client import ConsoleClient, signed_in
 from tests.integration.triage_harness import Harness, running_triage
 from tests.support.notify_harness import Notify, received
 from tests.support.waiting import eventually
@@ -31,18 +30,6 @@ async def console_and_notify(start_notify: Any) -> AsyncIterator[tuple[Harness, 
         users = notify.mongo[f"{notify.settings.mongodb_db_prefix}_directory"]["users"]
         await users.delete_many({"password_hash": {"$exists": False}})
         yield triage, notify
-
-
-def browser(triage: Harness) -> ConsoleClient:
-    transport = httpx.ASGITransport(app=triage.triage.app)
-    return ConsoleClient(httpx.AsyncClient(transport=transport, base_url="http://sigap.test"))
-
-
-async def signed_in(triage: Harness, username: str, password: str | None = None) -> ConsoleClient:
-    console = browser(triage)
-    answer = await (console.login(username, password) if password else console.login(username))
-    assert answer.status_code == 303
-    return console
 
 
 async def create_team_member(head: ConsoleClient, **contacts: str) -> str:
@@ -79,7 +66,7 @@ async def test_console_account_is_alerted_by_contacts_until_it_chooses_its_own(
     start_notify: Any,
 ) -> None:
     async with console_and_notify(start_notify) as (triage, notify):
-        head = await signed_in(triage, "mdrj1.kepala")
+        head = await signed_in(triage, "mdrj1.kepala", new_browser=True)
         user_id = await create_team_member(head, email=EMAIL, phone=PHONE)
         first = received("web")
         await notify.publish(first)
@@ -90,7 +77,7 @@ async def test_console_account_is_alerted_by_contacts_until_it_chooses_its_own(
             ("whatsapp", "sent"),
         ]
 
-        member = await signed_in(triage, "tim.baru", PASSWORD)
+        member = await signed_in(triage, "tim.baru", PASSWORD, new_browser=True)
         form = await member.http.get("/konsol/preferensi")
         assert 'value="email" checked' in form.text and 'value="whatsapp" checked' in form.text
         answer = await member.submit(
@@ -112,7 +99,7 @@ async def test_head_sets_a_users_alerts_on_the_user_page_and_a_channel_needs_its
     start_notify: Any,
 ) -> None:
     async with console_and_notify(start_notify) as (triage, notify):
-        head = await signed_in(triage, "mdrj1.kepala")
+        head = await signed_in(triage, "mdrj1.kepala", new_browser=True)
         user_id = await create_team_member(head, email=EMAIL)
         page = f"/konsol/pengguna/{user_id}"
         action = f"{page}/pemberitahuan"

@@ -4,7 +4,6 @@ every endpoint, identity per role, the register's filters, refused transitions a
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -12,8 +11,7 @@ import pytest
 
 from shared.auth import Role
 from shared.events import Reporter
-from shared.settings import Settings
-from tests.integration.triage_harness import PREFIX, Harness, running_triage
+from tests.integration.triage_harness import PREFIX, Harness
 
 pytestmark = pytest.mark.integration
 
@@ -31,12 +29,6 @@ COMMANDS: dict[str, dict[str, Any]] = {
     "reopen": {"reason": "Masih terjadi"},
     "reject": {"reason": "Pesan promosi (spam)"},
 }  # fmt: skip
-
-
-@pytest.fixture
-async def triage(settings: Settings, amqp: object, mongo: object) -> AsyncIterator[Harness]:
-    async with running_triage(settings) as harness:
-        yield harness
 
 
 async def list_ids(triage: Harness, params: dict[str, Any] | None = None, **token: Any) -> set:

@@ -4,7 +4,6 @@ an inbox that only ever shows the principal's own clinic (and a unit user's own 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -18,12 +17,6 @@ from tests.integration.triage_console_client import ConsoleClient, csrf_of
 from tests.integration.triage_harness import Harness, running_triage
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def triage(settings: Settings, amqp: object, mongo: object) -> AsyncIterator[Harness]:
-    async with running_triage(settings) as harness:
-        yield harness
 
 
 def audit_of(triage: Harness) -> AuditLog:

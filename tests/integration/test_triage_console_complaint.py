@@ -5,30 +5,16 @@ shown and audited per role, and another clinic's complaint answered as missing."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
 from shared.audit import AuditLog
-from shared.settings import Settings
-from tests.integration.triage_console_client import ConsoleClient, csrf_of
-from tests.integration.triage_harness import Harness, running_triage
+from tests.integration.triage_console_client import ConsoleClient, csrf_of, signed_in
+from tests.integration.triage_harness import Harness
 
 pytestmark = pytest.mark.integration
 TRIAGE = {"kind": "keluhan", "category": "waktu_tunggu", "unit": "pendaftaran"}
-
-
-@pytest.fixture
-async def triage(settings: Settings, amqp: object, mongo: object) -> AsyncIterator[Harness]:
-    async with running_triage(settings) as harness:
-        yield harness
-
-
-async def signed_in(triage: Harness, username: str = "mdrj1.aduan") -> ConsoleClient:
-    console = ConsoleClient(triage.http)
-    assert (await console.login(username)).status_code == 303
-    return console
 
 
 async def status_of(triage: Harness, complaint_id: object) -> str:
@@ -41,7 +27,7 @@ async def test_team_member_takes_a_complaint_from_triage_to_closing_by_forms(
     triage: Harness,
 ) -> None:
     cid = (await triage.receive()).data.complaint_id
-    console = await signed_in(triage)
+    console = await signed_in(triage, "mdrj1.aduan")
     due = (triage.clock() + timedelta(days=7)).date().isoformat()
     steps = [
         ("triage", TRIAGE, "triaged"),
@@ -74,7 +60,7 @@ async def test_a_refused_transition_is_explained_on_the_page_and_keeps_the_typed
     triage: Harness,
 ) -> None:
     cid = (await triage.receive()).data.complaint_id
-    console = await signed_in(triage)
+    console = await signed_in(triage, "mdrj1.aduan")
     await console.command(cid, "triage", TRIAGE)
 
     answer = await console.command(cid, "reply", {"text": "Kami jawab langsung saja"})
@@ -87,7 +73,7 @@ async def test_a_refused_transition_is_explained_on_the_page_and_keeps_the_typed
 
 async def test_a_command_on_an_outdated_page_is_refused_as_stale(triage: Harness) -> None:
     cid = (await triage.receive()).data.complaint_id
-    console = await signed_in(triage)
+    console = await signed_in(triage, "mdrj1.aduan")
     page = await triage.http.get(f"/konsol/aduan/{cid}")
     await console.command(cid, "assign", {"assignee": "Budi"})
 
@@ -106,7 +92,7 @@ async def test_an_empty_field_and_a_past_due_date_are_named_beside_the_field(
     triage: Harness,
 ) -> None:
     cid = (await triage.receive()).data.complaint_id
-    console = await signed_in(triage)
+    console = await signed_in(triage, "mdrj1.aduan")
     await console.command(cid, "triage", TRIAGE)
 
     plan = {"owner": "Koordinator", "due_date": "2020-01-01", "made_by": "tim_mutu"}
@@ -123,7 +109,7 @@ async def test_an_empty_field_and_a_past_due_date_are_named_beside_the_field(
 
 async def test_a_form_without_its_token_changes_nothing(triage: Harness) -> None:
     cid = (await triage.receive()).data.complaint_id
-    await signed_in(triage)
+    await signed_in(triage, "mdrj1.aduan")
 
     answer = await triage.http.post(
         f"/konsol/aduan/{cid}/reject", data={"version": "2", "reason": "spam"}
@@ -137,7 +123,7 @@ async def test_another_clinic_complaint_is_the_same_not_found_page_as_a_missing_
     triage: Harness,
 ) -> None:
     cid = (await triage.receive(clinic="RANAI")).data.complaint_id
-    await signed_in(triage)
+    await signed_in(triage, "mdrj1.aduan")
     missing = await triage.http.get("/konsol/aduan/3f1f4c52-0000-4000-8000-000000000000")
     foreign = await triage.http.get(f"/konsol/aduan/{cid}")
     inbox = await triage.http.get("/konsol/")

@@ -4,38 +4,17 @@ every session of the member, is audited, and the new password is the one that si
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 
 from ops.seed import DEMO_PASSWORD
 from shared.audit import AuditAction, AuditLog
-from shared.settings import Settings
-from tests.integration.triage_console_client import ConsoleClient, csrf_of
-from tests.integration.triage_harness import Harness, running_triage
+from tests.integration.triage_console_client import ConsoleClient, browser, csrf_of, signed_in
+from tests.integration.triage_harness import Harness
 
 pytestmark = pytest.mark.integration
 NEW_PASSWORD = "antrean-sore-2026"
 PAGE = "/konsol/kata-sandi"
-
-
-@pytest.fixture
-async def triage(settings: Settings, amqp: object, mongo: object) -> AsyncIterator[Harness]:
-    async with running_triage(settings) as harness:
-        yield harness
-
-
-def browser(triage: Harness) -> ConsoleClient:
-    """One person's browser on the running service (its own cookies)."""
-    transport = httpx.ASGITransport(app=triage.triage.app)
-    return ConsoleClient(httpx.AsyncClient(transport=transport, base_url="http://sigap.test"))
-
-
-async def signed_in(triage: Harness, username: str = "mdrj1.petugas") -> ConsoleClient:
-    console = browser(triage)
-    assert (await console.login(username)).status_code == 303
-    return console
 
 
 async def change(console: ConsoleClient, current: str, new: str, again: str) -> httpx.Response:
@@ -49,8 +28,8 @@ async def change(console: ConsoleClient, current: str, new: str, again: str) -> 
 async def test_a_changed_password_ends_every_session_and_is_the_one_that_signs_in(
     triage: Harness,
 ) -> None:
-    officer = await signed_in(triage)
-    other_device = await signed_in(triage)
+    officer = await signed_in(triage, "mdrj1.petugas", new_browser=True)
+    other_device = await signed_in(triage, "mdrj1.petugas", new_browser=True)
     form = await officer.http.get(PAGE)
     assert form.status_code == 200
     assert 'autocomplete="current-password"' in form.text
@@ -88,7 +67,7 @@ async def test_a_changed_password_ends_every_session_and_is_the_one_that_signs_i
 async def test_a_refused_change_names_the_field_and_changes_nothing(
     triage: Harness, current: str, new: str, again: str, field: str, reason: str
 ) -> None:
-    officer = await signed_in(triage)
+    officer = await signed_in(triage, "mdrj1.petugas", new_browser=True)
 
     answer = await change(officer, current, new, again)
 
@@ -101,7 +80,7 @@ async def test_a_refused_change_names_the_field_and_changes_nothing(
 
 
 async def test_a_forged_form_or_no_session_changes_nothing(triage: Harness) -> None:
-    officer = await signed_in(triage)
+    officer = await signed_in(triage, "mdrj1.petugas", new_browser=True)
     page = await officer.http.get(PAGE)
     assert csrf_of(page)
 
@@ -124,7 +103,7 @@ async def test_a_forged_form_or_no_session_changes_nothing(triage: Harness) -> N
 
 async def test_every_role_reaches_the_page_from_the_menu(triage: Harness) -> None:
     for username in ("mdrj1.petugas", "mdrj1.kepala", "dinkes.bna"):
-        member = await signed_in(triage, username)
+        member = await signed_in(triage, username, new_browser=True)
         page = await member.http.get(PAGE)
         assert page.status_code == 200, username
         assert f'href="{PAGE}"' in page.text

@@ -8,31 +8,17 @@ from __future__ import annotations
 import html
 import re
 import uuid
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
 from services.triage.console_labels import CATEGORIES
-from shared.settings import Settings
-from tests.integration.triage_console_client import ConsoleClient
-from tests.integration.triage_harness import Harness, running_triage
+from tests.integration.triage_console_client import ConsoleClient, signed_in
+from tests.integration.triage_harness import Harness
 
 pytestmark = pytest.mark.integration
 TRIAGE = {"kind": "keluhan", "category": "waktu_tunggu", "unit": "pendaftaran"}
 PLAN = {"actions": "Buka loket kedua", "owner": "Koordinator", "made_by": "tim_pengaduan"}
-
-
-@pytest.fixture
-async def triage(settings: Settings, amqp: object, mongo: object) -> AsyncIterator[Harness]:
-    async with running_triage(settings) as harness:
-        yield harness
-
-
-async def signed_in(triage: Harness, username: str = "mdrj1.aduan") -> ConsoleClient:
-    console = ConsoleClient(triage.http)
-    assert (await console.login(username)).status_code == 303
-    return console
 
 
 async def run(console: ConsoleClient, cid: uuid.UUID, name: str, fields: dict[str, str]) -> str:
@@ -70,7 +56,7 @@ async def test_escalation_by_form_goes_to_the_head_with_its_reason_in_the_histor
     triage: Harness,
 ) -> None:
     cid = (await triage.receive()).data.complaint_id
-    console = await signed_in(triage)
+    console = await signed_in(triage, "mdrj1.aduan")
     await run(console, cid, "triage", TRIAGE)
     reason = "Pelapor sudah tiga kali mengeluhkan loket yang sama"
 
@@ -90,7 +76,7 @@ async def test_a_closed_complaint_reopened_by_form_is_open_again_with_the_reason
     triage: Harness,
 ) -> None:
     cid = (await triage.receive()).data.complaint_id
-    console = await signed_in(triage)
+    console = await signed_in(triage, "mdrj1.aduan")
     await run(console, cid, "triage", TRIAGE)
     due = (triage.clock() + timedelta(days=7)).date().isoformat()
     await run(console, cid, "plan", {**PLAN, "due_date": due})
@@ -115,7 +101,7 @@ async def test_rejecting_by_form_is_final_and_the_page_offers_no_further_step(
     triage: Harness,
 ) -> None:
     cid = (await triage.receive(text="tes tes 123 promo pulsa murah")).data.complaint_id
-    console = await signed_in(triage)
+    console = await signed_in(triage, "mdrj1.aduan")
     reason = "Pesan promosi, bukan aduan"
 
     page = await run(console, cid, "reject", {"reason": reason})
@@ -134,7 +120,7 @@ async def test_automatic_suggestion_is_shown_and_already_chosen_in_the_triage_fo
 ) -> None:
     text = "Obat di farmasi habis terus, saya disuruh beli di apotek luar"
     cid = (await triage.receive(text=text)).data.complaint_id
-    console = await signed_in(triage)
+    console = await signed_in(triage, "mdrj1.aduan")
     doc = await triage.triage.store.get_document(cid)
     assert doc is not None
     suggestion = doc["suggestion"]

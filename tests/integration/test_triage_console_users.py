@@ -4,27 +4,18 @@ the user's sessions and is audited, refused forms keep what was typed."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 
 from ops.seed import DEMO_PASSWORD
 from shared.audit import AuditLog
 from shared.auth import SESSION_COOKIE
-from shared.settings import Settings
 from shared.users import UserStore
 from tests.integration.triage_console_client import ConsoleClient
-from tests.integration.triage_harness import Harness, running_triage
+from tests.integration.triage_harness import Harness
 
 pytestmark = pytest.mark.integration
 NEW_PASSWORD = "loket-pagi-2026"
-
-
-@pytest.fixture
-async def triage(settings: Settings, amqp: object, mongo: object) -> AsyncIterator[Harness]:
-    async with running_triage(settings) as harness:
-        yield harness
 
 
 def another_browser(triage: Harness) -> httpx.AsyncClient:

@@ -3,23 +3,14 @@ over the staff API against the real broker and database."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from shared.auth import Role
-from shared.settings import Settings
-from tests.integration.triage_harness import Harness, running_triage
+from tests.integration.triage_harness import Harness
 
 pytestmark = pytest.mark.integration
 ADMIN = {"role": Role.ADMIN, "clinic": None}
 SETTINGS = "/api/v1/staff/deadline-settings"
-
-
-@pytest.fixture
-async def triage(settings: Settings, amqp: object, mongo: object) -> AsyncIterator[Harness]:
-    async with running_triage(settings) as harness:
-        yield harness
 
 
 async def test_operator_sets_a_clinic_policy_that_new_complaints_follow(triage: Harness) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from ops.seed import DEMO_PASSWORD
+from tests.integration.triage_harness import Harness
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
@@ -58,3 +59,19 @@ class ConsoleClient:
             f"/konsol/aduan/{complaint_id}/{name}",
             data={"csrf_token": csrf_of(page), "version": version.group(1), **fields},
         )
+
+
+def browser(triage: Harness) -> ConsoleClient:
+    """One more person's browser on the running service, with cookies of its own."""
+    transport = httpx.ASGITransport(app=triage.triage.app)
+    return ConsoleClient(httpx.AsyncClient(transport=transport, base_url="http://sigap.test"))
+
+
+async def signed_in(
+    triage: Harness, username: str, password: str = DEMO_PASSWORD, *, new_browser: bool = False
+) -> ConsoleClient:
+    """``username`` signed in through the login form: on the harness's own client (whose
+    cookies the test's later ``triage.http`` requests carry), or in a browser of their own."""
+    console = browser(triage) if new_browser else ConsoleClient(triage.http)
+    assert (await console.login(username, password)).status_code == 303
+    return console
