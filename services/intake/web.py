@@ -142,16 +142,24 @@ def router(
     async def tracking_form(request: Request) -> HTMLResponse:
         return views.tracking_form(request, request.query_params.get("nomor", "")[:60])
 
-    @web.post("/lacak", response_class=HTMLResponse)
-    async def track(request: Request) -> HTMLResponse:
+    async def tracking_request(request: Request) -> tuple[str, str, HTMLResponse | None]:
+        """The tracking number and PIN a form sent, and the answer refusing the form when it is
+        forged or its client has guessed too often (else None)."""
         form = await request.form()
         forged = not csrf_valid(request, submitted_token(form))
         number = str(form.get("tracking_number") or "").strip()[:60]
         pin = str(form.get("pin") or "").strip()[:12]
         if forged:
-            return views.tracking_form(request, number, None, FORM_EXPIRED, 403)
+            return number, pin, views.tracking_form(request, number, None, FORM_EXPIRED, 403)
         if not await within(read_limit, request) or not limits.may_guess(request):
-            return views.tracking_form(request, number, None, TOO_MANY, 429)
+            return number, pin, views.tracking_form(request, number, None, TOO_MANY, 429)
+        return number, pin, None
+
+    @web.post("/lacak", response_class=HTMLResponse)
+    async def track(request: Request) -> HTMLResponse:
+        number, pin, refused = await tracking_request(request)
+        if refused is not None:
+            return refused
         typed = (("tracking_number", number), ("pin", pin))
         errors = {name: REQUIRED for name, value in typed if not value}
         if errors:
@@ -171,14 +179,9 @@ def router(
     async def stop_messages(request: Request) -> HTMLResponse:
         """Works for every complainant, whatever channel they are answered over (an e-mail
         cannot be answered with BERHENTI): asked again with tracking number and PIN."""
-        form = await request.form()
-        forged = not csrf_valid(request, submitted_token(form))
-        number = str(form.get("tracking_number") or "").strip()[:60]
-        pin = str(form.get("pin") or "").strip()[:12]
-        if forged:
-            return views.tracking_form(request, number, None, FORM_EXPIRED, 403)
-        if not await within(read_limit, request) or not limits.may_guess(request):
-            return views.tracking_form(request, number, None, TOO_MANY, 429)
+        number, pin, refused = await tracking_request(request)
+        if refused is not None:
+            return refused
         try:
             view = await tracking.opt_out(number, pin, correlation_id(request))
         except TooManyAttemptsError:
