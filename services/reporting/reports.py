@@ -56,17 +56,20 @@ class ReportQueries:
         return await self._directory.clinic(code)
 
     async def summary(self, scope: Scope, first: str, last: str) -> dict[str, Any]:
-        # Independent reads, side by side: a district's counts per clinic read its clinics'
-        # month counters (50 clinics × 12 months), the rest a dozen roll-up documents.
-        monthly, now, visit_docs, by_clinic = await asyncio.gather(
+        # Independent reads, side by side (a dozen month documents, the "now" documents, the
+        # visits and, for a district, its clinics' codes).
+        monthly, now, visit_docs, clinics = await asyncio.gather(
             self._store.monthly(scope.query, first, last),
             self._store.now(scope.query),
             self._store.visits(scope.query, first, last),
-            self._by_clinic(scope, first, last),
+            self._directory.clinics(scope.district) if not scope.clinic else _no_clinics(),
         )
         report = summarize(monthly, now, _visits_by_month(visit_docs), first, last)
-        if by_clinic is None:
-            by_clinic = {str(scope.clinic): report["received"]}
+        by_clinic = (
+            {scope.clinic: report["received"]}
+            if scope.clinic
+            else received_by_clinic([clinic.code for clinic in clinics], report["by_clinic"])
+        )
         return {
             **scope.describe(),
             "from": first,
@@ -75,16 +78,6 @@ class ReportQueries:
             **report,
             "by_clinic": by_clinic,
         }
-
-    async def _by_clinic(self, scope: Scope, first: str, last: str) -> dict[str, int] | None:
-        """A district's complaints per clinic (``None`` for a clinic: its total is its own)."""
-        if scope.clinic:
-            return None
-        clinics, monthly = await asyncio.gather(
-            self._directory.clinics(scope.district),
-            self._store.clinic_received(scope.district, first, last),
-        )
-        return received_by_clinic([clinic.code for clinic in clinics], monthly)
 
     async def ikm(
         self, scope: Scope, first: str, last: str, unit: str | None, population: int | None
@@ -252,3 +245,7 @@ def _clinic_row(
         "visits": visits,
         "per_1000_visits": None if per_1000 is None else str(per_1000),
     }
+
+
+async def _no_clinics() -> list[Clinic]:
+    return []

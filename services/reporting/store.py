@@ -167,13 +167,6 @@ class ReportingStore:
         query = {"district": district, "month": {"$gte": first, "$lte": last}}
         return [doc async for doc in self.db[MONTHLY].find(query, {"_id": 0})]
 
-    async def clinic_received(self, district: str, first: str, last: str) -> list[dict[str, Any]]:
-        """Each clinic-month's count of complaints received (a district's counts per clinic):
-        only the counter, not the whole month documents."""
-        query = {"district": district, "month": {"$gte": first, "$lte": last}}
-        projection = {"_id": 0, "clinic": 1, "received": 1}
-        return [doc async for doc in self.db[MONTHLY].find(query, projection)]
-
     async def now(self, scope: Mapping[str, str]) -> list[dict[str, Any]]:
         collection = NOW if "clinic" in scope else DISTRICT_NOW
         return [doc async for doc in self.db[collection].find(dict(scope), {"_id": 0})]

@@ -60,11 +60,16 @@ def now_target(district: str, clinic: str) -> Target:
 
 
 def _monthly(district: str, clinic: str, month: str, fields: Increments) -> Contributions:
-    """A clinic-month contribution and its district roll-up."""
+    """A clinic-month contribution and its district roll-up, which also counts complaints per
+    clinic (``clinic.<code>``): a district's summary lists its clinics from a dozen roll-up
+    documents instead of every clinic's months."""
     district_target = Target(
         DISTRICT_MONTHLY, f"{district}:{month}", (("district", district), ("month", month))
     )
-    return {monthly_target(district, clinic, month): fields, district_target: dict(fields)}
+    district_fields = dict(fields)
+    if fields.get("received"):
+        district_fields[f"clinic.{field_key(clinic)}"] = fields["received"]
+    return {monthly_target(district, clinic, month): fields, district_target: district_fields}
 
 
 def _now(district: str, clinic: str, fields: Increments) -> Contributions:

@@ -146,6 +146,7 @@ def summarize(
         "by_category": _group(totals, "category"),
         "by_unit": _group(totals, "unit"),
         "by_status": _group(totals, "status"),
+        "by_clinic": _group(totals, "clinic"),  # a district's roll-ups only
         "urgent": totals.get("urgent", 0),
         "satisfied": _group(totals, "satisfied"),
         "helped": helped_answers(totals),
@@ -170,13 +171,11 @@ def summarize(
     }
 
 
-def received_by_clinic(clinics: Iterable[str], monthly: Iterable[Doc]) -> dict[str, int]:
-    """Complaints received per clinic from its month documents. Every clinic named is listed,
-    one without complaints with 0: a district's clinic that received none is a finding too."""
-    counts = dict.fromkeys(clinics, 0)
-    for doc in monthly:
-        counts[doc["clinic"]] = counts.get(doc["clinic"], 0) + int(doc.get("received", 0))
-    return dict(sorted(counts.items()))
+def received_by_clinic(clinics: Iterable[str], counted: Mapping[str, int]) -> dict[str, int]:
+    """Complaints received per clinic, as a district's roll-ups count them. Every clinic named
+    is listed, one without complaints with 0: a district's clinic that received none is a
+    finding too."""
+    return dict(sorted({**dict.fromkeys(clinics, 0), **counted}.items()))
 
 
 def tally_of(docs: Iterable[Doc]) -> IkmTally:
