@@ -9,7 +9,8 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pymongo.errors import ConnectionFailure
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -102,8 +103,33 @@ ERROR_BODY_SCHEMA: dict[str, Any] = {
 }
 
 
+DATABASE_UNAVAILABLE = "Layanan sedang tidak dapat menyimpan data. Silakan coba lagi sebentar lagi."
+RETRY_AFTER_SECONDS = "5"
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database cannot be reached (restarting, failing over): nothing was done, so the
+    caller is told to try again (503), not that the server broke (500)."""
+    structlog.get_logger().warning(
+        "database.unavailable", path=request.url.path, error=type(exc).__name__
+    )
+    headers = {"Retry-After": RETRY_AFTER_SECONDS}
+    if "text/html" in request.headers.get("accept", ""):
+        page = (
+            '<!doctype html><html lang="id"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>Coba lagi</title></head><body><h1>Coba lagi</h1><p>{DATABASE_UNAVAILABLE}"
+            "</p><p>Kembali ke halaman sebelumnya dengan tombol kembali peramban: isian Anda masih ada."
+            "</p></body></html>"
+        )
+        return HTMLResponse(page, status_code=503, headers=headers)
+    body = {"detail": DATABASE_UNAVAILABLE, "errors": []}
+    return JSONResponse(body, status_code=503, headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ConnectionFailure, _database_unavailable)
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:

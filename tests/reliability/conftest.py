@@ -53,6 +53,9 @@ def service_environment(broker: PrivateBroker, database: PrivateDatabase) -> dic
         "SIGAP_MONGODB_DB_PREFIX": PREFIX,
         "SIGAP_RETRY_DELAYS_SECONDS": json.dumps(RETRY_DELAYS),
         "SIGAP_PUBLISH_TIMEOUT_SECONDS": "3",
+        # A handler notices the database is gone in 1.5 s, so that messages in hand run through
+        # their retries during its outage and some reach a dead-letter queue to be replayed.
+        "SIGAP_MONGODB_TIMEOUT_MS": "1500",
         "SIGAP_OUTBOX_RELAY_INTERVAL_SECONDS": "0.5",
         # One load generator is one client: lift the per-client limits for the run.
         "SIGAP_RATE_LIMIT_SUBMIT_PER_MINUTE": str(10**9),
