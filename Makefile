@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test test-unit test-reliability lint format docs install clean
+.PHONY: run test test-unit test-reliability screenshots lint format docs install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,6 +27,10 @@ test-unit: install
 # (`make test` runs the same test with 300). Prints its counts.
 test-reliability: install
 	SIGAP_RELIABILITY_COMPLAINTS=10000 $(PY) -m pytest -m reliability -s tests/reliability
+
+# The README's screenshots, taken anew by the browser tests.
+screenshots: install
+	SIGAP_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest tests/browser
 
 lint: install
 	$(VENV)/bin/ruff check .
