@@ -119,8 +119,8 @@ async def _database_unavailable(request: Request, exc: Exception) -> Response:
             '<!doctype html><html lang="id"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>Coba lagi</title></head><body><h1>Coba lagi</h1><p>{DATABASE_UNAVAILABLE}"
-            "</p><p>Kembali ke halaman sebelumnya dengan tombol kembali peramban: isian Anda masih ada."
-            "</p></body></html>"
+            "</p><p>Kembali ke halaman sebelumnya dengan tombol kembali peramban: "
+            "isian Anda masih ada.</p></body></html>"
         )
         return HTMLResponse(page, status_code=503, headers=headers)
     body = {"detail": DATABASE_UNAVAILABLE, "errors": []}
