@@ -62,6 +62,13 @@ def triaged(cause: ComplaintReceived, unit: str, category: str = "antrian") -> C
     return ComplaintTriaged.following(cause, data, actor=TEAM)
 
 
+async def delivered(notify: Notify, event: Event, times: int = 1) -> None:
+    """``event`` published ``times`` (a redelivery), then applied by notify."""
+    for _ in range(times):
+        await notify.publish(event)
+    await applied(notify, event)
+
+
 async def applied(notify: Notify, event: Event) -> None:
     """Wait until notify has applied ``event`` (its messages are planned in the same write)."""
     processed = notify.mongo[f"{notify.settings.mongodb_db_prefix}_notify"]["processed_events"]
@@ -86,15 +93,12 @@ async def test_unit_is_alerted_once_when_triage_routes_a_complaint_to_it(
     async with start_notify() as notify:
         await add_unit_staff(notify)
         event = received("web")
-        await notify.publish(event)
-        await applied(notify, event)
+        await delivered(notify, event)
         routed = triaged(event, "farmasi")
         for _ in range(2):  # the broker redelivers
-            await notify.publish(routed)
-        await applied(notify, routed)
+            await delivered(notify, routed)
         confirmed = triaged(event, "farmasi", category="obat")  # re-triage, same unit
-        await notify.publish(confirmed)
-        await applied(notify, confirmed)
+        await delivered(notify, confirmed)
         assigned = ComplaintAssigned.following(
             event,
             ComplaintAssignedData(
@@ -105,8 +109,7 @@ async def test_unit_is_alerted_once_when_triage_routes_a_complaint_to_it(
             ),
             actor=TEAM,
         )
-        await notify.publish(assigned)
-        await applied(notify, assigned)
+        await delivered(notify, assigned)
 
         [alert] = await unit_alerts(notify)
         assert alert["user_id"] == "unit-farmasi"
@@ -123,14 +126,11 @@ async def test_re_triage_to_another_unit_alerts_the_new_unit(start_notify: Any) 
     async with start_notify() as notify:
         await add_unit_staff(notify)
         event = received("web")
-        await notify.publish(event)
-        await applied(notify, event)
+        await delivered(notify, event)
         first = triaged(event, "farmasi")
-        await notify.publish(first)
-        await applied(notify, first)
+        await delivered(notify, first)
         moved = triaged(event, "pendaftaran")
-        await notify.publish(moved)
-        await applied(notify, moved)
+        await delivered(notify, moved)
 
         alerts = await unit_alerts(notify)
         assert sorted((a["user_id"], a["cause_event_id"]) for a in alerts) == [
