@@ -5,12 +5,13 @@ the public board and the opt-outs."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from services.notify.domain import board, planning
+from services.notify.domain.board import BOARD_FIELDS
 from services.notify.domain.messages import (
     DEADLINE_LABELS,
     channel_label,
@@ -160,13 +161,14 @@ class NotifyService:
 
     async def complaint_responded(self, event: ComplaintResponded) -> None:
         data = event.data
-        complaint = await self._known(data.complaint_id)
-        entry: Document | None = None
-        if board.belongs_on_board(
-            complaint["identity"], complaint["source_channel"], data.publish_on_board
-        ):
+
+        def board_entry(complaint: Document) -> Document | None:
+            if not board.belongs_on_board(
+                complaint["identity"], complaint["source_channel"], data.publish_on_board
+            ):
+                return None
             names = [complaint["reporter_name"]] if complaint.get("reporter_name") else []
-            entry = {
+            return {
                 "clinic": event.clinic,
                 "district": event.district,
                 "tracking_number": data.tracking_number,
@@ -178,12 +180,13 @@ class NotifyService:
                 "reply": board.scrub(data.reply, names),
                 "responded_at": event.occurred_at,
             }
+
         await self._notify(
             event,
             data.complaint_id,
             planning.on_responded(),
             extra={"jawaban": data.reply},
-            board_entry=entry,
+            board_entry=board_entry,
         )
 
     async def complaint_closed(self, event: ComplaintClosed) -> None:
@@ -249,9 +252,14 @@ class NotifyService:
         *,
         extra: Document | None = None,
         unit: str | None = None,
-        board_entry: Document | None = None,
+        board_entry: Callable[[Document], Document | None] | None = None,
     ) -> None:
-        """Update what notify knows, queue the planned messages, in one transaction."""
+        """Update what notify knows, queue the planned messages, in one transaction.
+
+        ``board_entry`` makes the board's entry from the complaint as this transaction reads
+        it, and the complaint is marked in the same transaction: an answer and a triage that
+        overtook each other conflict on the complaint, so the entry never keeps a category or
+        unit the complaint no longer has."""
         complaint = {**await self._known(complaint_id), **(update or {})}
         roles = {planning.AUDIENCE_ROLE[p.audience] for p in planned if p.audience != "reporter"}
         staff = await self._store.staff(event.clinic, sorted(roles)) if roles else []
@@ -267,8 +275,15 @@ class NotifyService:
         async def effect(session: AsyncClientSession) -> Sequence[Event]:
             if update:
                 await self._store.update_complaint(session, complaint_id, update)
+                shown = {key: update[key] for key in BOARD_FIELDS if key in update}
+                if shown:
+                    await self._store.refresh_board_entry(session, complaint_id, shown)
             if board_entry is not None:
-                await self._store.save_board_entry(session, complaint_id, board_entry)
+                current = await self._store.complaint(complaint_id, session) or complaint
+                entry = board_entry(current)
+                if entry is not None:
+                    await self._store.update_complaint(session, complaint_id, {"on_board": True})
+                    await self._store.save_board_entry(session, complaint_id, entry)
             params = {**_params(complaint), **(extra or {})}
             await self._store.plan(session, event, complaint_id, recipients, params)
             return ()

@@ -52,8 +52,10 @@ class NotifyStore:
             query["$or"] = [{field: None}, {field: {"$lt": value}}]
         await self._complaints.update_one(query, {"$set": fields}, session=session)
 
-    async def complaint(self, complaint_id: uuid.UUID) -> Document | None:
-        return await self._complaints.find_one({"_id": complaint_id})
+    async def complaint(
+        self, complaint_id: uuid.UUID, session: AsyncClientSession | None = None
+    ) -> Document | None:
+        return await self._complaints.find_one({"_id": complaint_id}, session=session)
 
     # --- notification records -------------------------------------------------------------
 
@@ -213,6 +215,12 @@ class NotifyStore:
         await self._board.update_one(
             {"_id": complaint_id}, {"$set": entry}, upsert=True, session=session
         )
+
+    async def refresh_board_entry(
+        self, session: AsyncClientSession, complaint_id: uuid.UUID, fields: Document
+    ) -> None:
+        """A category or unit decided after the answer was posted shows on the board too."""
+        await self._board.update_one({"_id": complaint_id}, {"$set": fields}, session=session)
 
     async def board(self, clinic: str, limit: int = 200) -> list[Document]:
         cursor = (

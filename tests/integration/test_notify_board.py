@@ -69,6 +69,15 @@ async def answer(
     publish_on_board: bool = False,
     reply: str = "Terima kasih Bu Siti. Petugas sudah dibina dan loket ditambah.",
 ) -> ComplaintReceived:
+    received, triage, response = complaint_events(channel, identity, publish_on_board, reply)
+    await publish(amqp, settings, received, triage, response)
+    return received
+
+
+def complaint_events(
+    channel: str, identity: str, publish_on_board: bool, reply: str
+) -> tuple[ComplaintReceived, ComplaintTriaged, ComplaintResponded]:
+    """A complaint's receipt, its triage by a person and the team's answer."""
     reporter = (
         None if identity == "anonim" else Reporter(name="Siti Aminah", phone="+6281234567890")
     )
@@ -103,13 +112,11 @@ async def answer(
     )
     responded = RespondedData(**ref, reply=reply, publish_on_board=publish_on_board)
     staff = Actor(kind="staff", id="team-1")
-    for event in (
+    return (
         received,
         ComplaintTriaged.following(received, triaged, actor=staff),
         ComplaintResponded.following(received, responded, actor=staff),
-    ):
-        await publish(amqp, settings, event)
-    return received
+    )
 
 
 async def board(client: httpx.AsyncClient, until: int) -> list[dict[str, Any]]:
@@ -155,6 +162,24 @@ async def test_board_shows_anonymous_and_box_answers_without_any_identity(
         "+62",
     ):
         assert secret not in shown, secret
+
+
+async def test_a_triage_that_arrives_after_the_answer_still_shows_on_the_board(
+    notify: httpx.AsyncClient, amqp: aio_pika.abc.AbstractRobustConnection, settings: Settings
+) -> None:
+    received, triage, response = complaint_events("web", "anonim", False, "Sudah ditangani.")
+    await publish(amqp, settings, received, response)
+    (entry,) = await board(notify, until=1)
+    assert (entry["tracking_number"], entry["category"]) == (received.data.tracking_number, None)
+    await publish(amqp, settings, triage)
+
+    async def shown() -> list[dict[str, Any]]:
+        return list((await notify.get("/api/v1/notify/board/MDRJ1")).json()["entries"])
+
+    (entry,) = await eventually(
+        shown, until=lambda found: found[0]["category"] is not None, what="triaged entry"
+    )
+    assert (entry["category"], entry["unit"]) == ("perilaku_petugas", "pendaftaran")
 
 
 async def test_board_is_printable_on_a4_without_external_assets(

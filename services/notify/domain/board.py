@@ -9,6 +9,8 @@ from collections.abc import Iterable
 PHONE_MARK = "[nomor disamarkan]"
 EMAIL_MARK = "[email disamarkan]"
 NAME_MARK = "[nama disamarkan]"
+# What an entry shows of the complaint's triage, kept current when it changes after the answer.
+BOARD_FIELDS = ("category", "unit")
 # Anything that looks like a phone number: 8+ digits, allowing +, spaces, dots and dashes.
 _PHONE = re.compile(r"(?<![\w])\+?\(?\d[\d\s().\-]{6,}\d(?![\w])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+\s*(?:@|\(at\)|\[at\])\s*[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
