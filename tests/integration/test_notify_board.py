@@ -119,11 +119,14 @@ def complaint_events(
     )
 
 
-async def board(client: httpx.AsyncClient, until: int) -> list[dict[str, Any]]:
-    async def entries() -> list[dict[str, Any]]:
-        return list((await client.get("/api/v1/notify/board/MDRJ1")).json()["entries"])
+async def board_entries(client: httpx.AsyncClient) -> list[dict[str, Any]]:
+    return list((await client.get("/api/v1/notify/board/MDRJ1")).json()["entries"])
 
-    return await eventually(entries, until=lambda found: len(found) >= until, what="board")
+
+async def board(client: httpx.AsyncClient, until: int) -> list[dict[str, Any]]:
+    return await eventually(
+        lambda: board_entries(client), until=lambda found: len(found) >= until, what="board"
+    )
 
 
 async def test_board_shows_anonymous_and_box_answers_without_any_identity(
@@ -173,11 +176,10 @@ async def test_a_triage_that_arrives_after_the_answer_still_shows_on_the_board(
     assert (entry["tracking_number"], entry["category"]) == (received.data.tracking_number, None)
     await publish(amqp, settings, triage)
 
-    async def shown() -> list[dict[str, Any]]:
-        return list((await notify.get("/api/v1/notify/board/MDRJ1")).json()["entries"])
-
     (entry,) = await eventually(
-        shown, until=lambda found: found[0]["category"] is not None, what="triaged entry"
+        lambda: board_entries(notify),
+        until=lambda found: found[0]["category"] is not None,
+        what="triaged entry",
     )
     assert (entry["category"], entry["unit"]) == ("perilaku_petugas", "pendaftaran")
 
